@@ -1,0 +1,71 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JwtConfig } from '../config.js';
+import { Role } from '../entities/enums.js';
+import { unauthenticated } from '../errors.js';
+import { USER_ID_PATTERN } from '../services/validation.js';
+import type { Viewer } from './viewer.js';
+
+const roles: Record<string, Role> = { patient: Role.PATIENT, provider: Role.PROVIDER, admin: Role.ADMIN };
+
+/** Verifies bearer tokens and turns their claims into a {@link Viewer}. */
+export interface TokenVerifier {
+  /** Resolves the viewer, or throws UNAUTHENTICATED saying what was wrong with the token. */
+  verify(token: string): Promise<Viewer>;
+}
+
+/**
+ * HS256 with a shared secret, or RS256/ES256 against a JWKS endpoint. Only those algorithms are
+ * accepted (so `alg: none` and algorithm confusion are refused); `exp` is required; issuer and
+ * audience are checked when configured.
+ */
+export function createTokenVerifier(config: JwtConfig & { secret?: string }): TokenVerifier {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (config.kind === 'jwks') {
+    key = createRemoteJWKSet(config.jwksUrl);
+    algorithms = ['RS256', 'ES256'];
+  } else {
+    if (!config.secret) throw new Error('createTokenVerifier needs a secret');
+    key = new TextEncoder().encode(config.secret);
+    algorithms = ['HS256'];
+  }
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, key as Uint8Array, {
+          algorithms,
+          issuer: config.issuer,
+          audience: config.audience,
+          requiredClaims: ['sub', 'exp'],
+        }));
+      } catch (error) {
+        throw unauthenticated(`invalid token: ${reason(error)}`);
+      }
+      return viewerFromClaims(payload);
+    },
+  };
+}
+
+function viewerFromClaims(payload: JWTPayload): Viewer {
+  const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };
+  if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub)) {
+    throw unauthenticated('invalid token: claim "sub" must be 1-128 characters of letters, digits and ._:@|-');
+  }
+  const mapped = typeof role === 'string' ? roles[role] : undefined;
+  if (!mapped) throw unauthenticated('invalid token: claim "role" must be one of patient, provider, admin');
+  if (name !== undefined && (typeof name !== 'string' || name.length > 200)) {
+    throw unauthenticated('invalid token: claim "name" must be a string of at most 200 characters');
+  }
+  return { id: sub, role: mapped, name: typeof name === 'string' && name.trim() ? name.trim() : null };
+}
+
+function reason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'it has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim "${error.claim}" is not as expected`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'its algorithm is not accepted';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'it is malformed';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches its key id';
+  return 'it could not be verified';
+}

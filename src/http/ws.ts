@@ -1,0 +1,88 @@
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, specifiedRules, type DocumentNode } from 'graphql';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { WebSocketServer } from 'ws';
+import type { TokenVerifier } from '../auth/jwt.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+import { depthLimit } from './depth-limit.js';
+
+export interface WsOptions {
+  schema: GraphQLSchema;
+  verifier: TokenVerifier;
+  maxQueryDepth: number;
+  /** Builds the context of one operation for an authenticated socket. */
+  context: (viewer: Viewer, extra: Extra) => Context;
+  /** Formats each error as Apollo Server formats HTTP errors (codes kept, the unexpected masked). */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** How long a socket may stay open without `connection_init` (graphql-ws closes it with 4408). */
+  connectionInitWaitTimeoutMs: number;
+}
+
+type SocketState = {
+  viewer?: Viewer;
+};
+
+/** Most distinct documents kept parsed and validated; clients send the same few over and over. */
+const DOCUMENT_CACHE_SIZE = 500;
+
+/**
+ * graphql-ws on `wsServer`. The socket authenticates once, with `connectionParams.authorization`
+ * (`Bearer <jwt>` or the bare token); a missing or invalid token closes it with 4403. Documents
+ * are parsed and validated once and then served from a cache, not on every message.
+ */
+export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
+  const cache = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const rules = [...specifiedRules, depthLimit(options.maxQueryDepth)];
+  const documentFor = (query: string): DocumentNode | readonly GraphQLError[] => {
+    const hit = cache.get(query);
+    if (hit) return hit;
+    let result: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(query);
+      const errors = validate(options.schema, document, rules);
+      result = errors.length > 0 ? errors : document;
+    } catch (error) {
+      result = [error instanceof GraphQLError ? error : new GraphQLError('could not parse the document')];
+    }
+    if (cache.size >= DOCUMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(query, result);
+    return result;
+  };
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => options.formatError(error.toJSON(), error));
+
+  return useServer<Record<string, unknown>, SocketState>(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (typeof raw !== 'string') return false;
+        try {
+          ctx.extra.viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
+          return true;
+        } catch (error) {
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const document = documentFor(payload.query);
+        if (!('kind' in document)) return document;
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: options.context(ctx.extra.viewer!, ctx.extra as Extra),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+    },
+    wsServer,
+  );
+}

@@ -1,0 +1,49 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { CallStatus, CallType } from '../entities/enums.js';
+import { CallEventKind } from './enums.js';
+import { UserObject } from './user.type.js';
+
+@ObjectType('CallEvent', { description: 'Something that happened to a call, pushed to its participants.' })
+export class CallEventObject {
+  @Field(() => CallEventKind)
+  kind!: CallEventKind;
+
+  @Field(() => ID)
+  callId!: string;
+
+  @Field(() => CallStatus, { description: 'The status after the event.' })
+  status!: CallStatus;
+
+  @Field(() => CallStatus, { nullable: true, description: 'The status before, for STATUS_CHANGED.' })
+  previousStatus!: CallStatus | null;
+
+  @Field(() => ID, { nullable: true, description: "Whose action caused it; null for the service's own timers." })
+  actorId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The end reason or failure code when the event ends the call.' })
+  reason!: string | null;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@ObjectType('IncomingCall', { description: 'A call ringing for you, on every device you have connected.' })
+export class IncomingCallObject {
+  @Field(() => ID)
+  callId!: string;
+
+  @Field(() => CallType)
+  type!: CallType;
+
+  @Field(() => UserObject)
+  caller!: UserObject;
+
+  @Field(() => String, { nullable: true })
+  appointmentId!: string | null;
+
+  @Field(() => Date)
+  ringStartedAt!: Date;
+
+  @Field(() => Date, { description: 'When it stops ringing and becomes MISSED unless answered.' })
+  ringDeadlineAt!: Date;
+}

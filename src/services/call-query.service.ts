@@ -1,0 +1,94 @@
+import { isAdmin } from '../auth/viewer.js';
+import { requireViewer, type Context } from '../context.js';
+import { Call } from '../entities/call.entity.js';
+import type { CallStatus, CallType } from '../entities/enums.js';
+import { badInput, notFound } from '../errors.js';
+import type { AuditService } from './audit.service.js';
+import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { reference, userId, uuid } from './validation.js';
+
+export interface CallFilter {
+  status?: CallStatus[] | null;
+  type?: CallType | null;
+  /** Calls created at or after this time. */
+  from?: Date | null;
+  /** Calls created before this time. */
+  to?: Date | null;
+  appointmentId?: string | null;
+  /** Calls this user took part in (for a non-admin: calls shared with them). */
+  participantId?: string | null;
+}
+
+export interface CallPage {
+  edges: { cursor: string; node: Call }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export const MAX_PAGE = 100;
+
+/**
+ * Reads of calls. A non-admin sees only calls they take part in; a call they are not part of is
+ * NOT_FOUND, exactly like one that does not exist. Every read is audited.
+ */
+export class CallQueryService {
+  constructor(private readonly audit: AuditService) {}
+
+  /** One call, for a participant or an admin. */
+  async get(ctx: Context, rawId: string): Promise<Call> {
+    const viewer = requireViewer(ctx);
+    const id = uuid(rawId, 'id');
+    const call = await ctx.em.findOne(Call, id);
+    const visible = call && (isAdmin(viewer) || (await ctx.loaders.participantsByCall.load(id)).some((p) => p.user.id === viewer.id));
+    await this.audit.recordNow(ctx.em, {
+      actor: viewer, action: 'call.read', targetType: 'call', targetId: id, callId: id, request: ctx.request,
+      outcome: visible ? 'SUCCESS' : 'DENIED', errorCode: visible ? null : 'NOT_FOUND',
+    });
+    if (!call || !visible) throw notFound('call');
+    return call;
+  }
+
+  /**
+   * A page of the viewer's call history, newest first, by keyset on (created_at, id): a deep page
+   * costs the same as the first. One statement for the page; participants come through the loader.
+   */
+  async list(ctx: Context, filter: CallFilter, first?: number | null, after?: string | null): Promise<CallPage> {
+    const viewer = requireViewer(ctx);
+    const limit = pageSize(first, MAX_PAGE, 20);
+    const cursor = after ? decodeCursor(after) : null;
+    if (cursor && !/^[0-9a-f-]{36}$/.test(cursor.id)) throw badInput('after is not a cursor of this list', 'after');
+    if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
+    const participantId = filter.participantId ? userId(filter.participantId, 'filter.participantId') : null;
+    const appointmentId = reference(filter.appointmentId, 'filter.appointmentId');
+
+    const admin = isAdmin(viewer);
+    // Non-admins walk their own participation index; admins walk all calls.
+    const [timeCol, idCol] = admin ? ['c.created_at', 'c.id'] : ['p.call_created_at', 'p.call_id'];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (!admin) add('p.user_id = ?', viewer.id);
+    if (filter.status?.length) add('c.status IN (?)', filter.status);
+    if (filter.type) add('c.type = ?', filter.type);
+    if (filter.from) add(`${timeCol} >= ?`, filter.from);
+    if (filter.to) add(`${timeCol} < ?`, filter.to);
+    if (appointmentId) add('c.appointment_id = ?', appointmentId);
+    if (participantId) add('EXISTS (SELECT 1 FROM call_participants q WHERE q.call_id = c.id AND q.user_id = ?)', participantId);
+    if (cursor) add(`(${timeCol}, ${idCol}) < (?, ?::uuid)`, cursor.at, cursor.id);
+    const from = admin ? 'calls c' : 'call_participants p JOIN calls c ON c.id = p.call_id';
+    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${timeCol} DESC, ${idCol} DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const calls = rows.slice(0, limit).map((row) => ctx.em.map(Call, row));
+    await this.audit.recordNow(ctx.em, {
+      actor: viewer, action: 'calls.list', targetType: 'calls', targetId: participantId, request: ctx.request,
+      outcome: 'SUCCESS', details: { returned: calls.length, scope: admin ? 'all' : 'own' },
+    });
+    const edges = calls.map((node) => ({ cursor: encodeCursor({ at: node.createdAt, id: node.id }), node }));
+    return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}

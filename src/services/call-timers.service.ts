@@ -1,0 +1,151 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CallParticipant } from '../entities/call-participant.entity.js';
+import { Call } from '../entities/call.entity.js';
+import { CallEndReason, CallStatus, ParticipantRole, ParticipantStatus } from '../entities/enums.js';
+import { describe } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { topics, type PubSub } from '../pubsub/pubsub.js';
+import type { AuditService } from './audit.service.js';
+import { statusChanged } from './call-events.js';
+import { CallAction, transition } from './call-state-machine.js';
+import { closeParticipants, ringing } from './call.service.js';
+
+export interface CallTimersDeps {
+  em: () => EntityManager;
+  pubsub: PubSub;
+  audit: AuditService;
+  logger: Logger;
+  ringTimeoutMs: number;
+  pollIntervalMs: number;
+}
+
+/** How many due calls one claim takes; the rest wait for the next round. */
+const BATCH = 100;
+
+/**
+ * The database-driven timers: scheduled calls start ringing at their time, and ringing calls that
+ * nobody answered become MISSED at their deadline. Due rows are claimed with
+ * `FOR UPDATE SKIP LOCKED`, so with several instances each call is handled exactly once, and a
+ * restart loses nothing: the deadline is in the row, not in a `setTimeout`.
+ */
+export class CallTimers {
+  private poll?: NodeJS.Timeout;
+  private readonly wakeups = new Set<NodeJS.Timeout>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly deps: CallTimersDeps) {}
+
+  start(): void {
+    this.poll = setInterval(() => void this.tick(), this.deps.pollIntervalMs);
+    void this.tick();
+  }
+
+  /** Looks again shortly after `at`, sooner than the next poll would. */
+  wakeAt(at: Date): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, at.getTime() - Date.now()) + 5;
+    if (delay > this.deps.pollIntervalMs) return;
+    const timer = setTimeout(() => {
+      this.wakeups.delete(timer);
+      void this.tick();
+    }, delay);
+    this.wakeups.add(timer);
+  }
+
+  /** Runs one round now (or right after the one in progress); resolves when it is done. */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          while ((await this.startScheduled()) + (await this.missUnanswered()) > 0) {
+            if (this.stopped) break;
+          }
+        } catch (error) {
+          this.deps.logger.error('call timers round failed', { error: describe(error) });
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poll);
+    for (const timer of this.wakeups) clearTimeout(timer);
+    await this.running;
+  }
+
+  /** Scheduled calls whose time has come start ringing. Returns how many were claimed. */
+  private async startScheduled(): Promise<number> {
+    return this.claim(CallStatus.SCHEDULED, 'scheduled_at', async (em, call, participants, now) => {
+      call.status = transition(call.status, CallAction.RING);
+      call.ringStartedAt = now;
+      call.ringDeadlineAt = new Date(now.getTime() + this.deps.ringTimeoutMs);
+      const caller = participants.find((p) => p.role === ParticipantRole.CALLER)!;
+      caller.status = ParticipantStatus.JOINED;
+      caller.joinedAt = now;
+      await em.populate(caller, ['user']);
+      const payload = ringing(call, { id: caller.user.id, name: caller.user.unwrap().name ?? null, role: caller.user.unwrap().role ?? null });
+      this.wakeAt(call.ringDeadlineAt);
+      return participants
+        .filter((p) => p.role === ParticipantRole.INVITEE)
+        .map((p) => [topics.incomingCall(p.user.id), payload] as [string, object]);
+    });
+  }
+
+  /** Ringing calls past their deadline become MISSED. Returns how many were claimed. */
+  private async missUnanswered(): Promise<number> {
+    return this.claim(CallStatus.RINGING, 'ring_deadline_at', async (_em, call, participants, now) => {
+      call.status = transition(call.status, CallAction.MISS);
+      call.endedAt = now;
+      call.endReason = CallEndReason.NO_ANSWER;
+      closeParticipants(participants, now);
+      return [];
+    });
+  }
+
+  /**
+   * Claims up to {@link BATCH} calls in `status` whose `dueColumn` has passed, applies `apply` to
+   * each and audits it in the same transaction, then publishes after commit.
+   */
+  private async claim(
+    status: CallStatus,
+    dueColumn: 'scheduled_at' | 'ring_deadline_at',
+    apply: (em: EntityManager, call: Call, participants: CallParticipant[], now: Date) => Promise<[string, object][]>,
+  ): Promise<number> {
+    const publications: [string, object][] = [];
+    const claimed = await this.deps.em().transactional(async (em) => {
+      const now = new Date();
+      const rows = await em.execute<Record<string, unknown>[]>(
+        `SELECT * FROM calls WHERE status = ? AND ${dueColumn} <= ? ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [status, now],
+      );
+      if (rows.length === 0) return 0;
+      const calls = rows.map((row) => em.map(Call, row));
+      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } });
+      for (const call of calls) {
+        const own = participants.filter((p) => p.call.id === call.id);
+        const previous = call.status;
+        publications.push(...(await apply(em, call, own, now)));
+        call.updatedAt = now;
+        publications.push([topics.callEvents(call.id), statusChanged(call, previous, null)]);
+        await this.deps.audit.record(em, {
+          actor: null, action: status === CallStatus.SCHEDULED ? 'call.ring' : 'call.miss', targetType: 'call',
+          targetId: call.id, callId: call.id, outcome: 'SUCCESS', details: { from: previous, to: call.status },
+        });
+      }
+      await em.flush();
+      return calls.length;
+    });
+    await Promise.all(publications.map(([topic, payload]) => this.deps.pubsub.publish(topic, payload)));
+    return claimed;
+  }
+}

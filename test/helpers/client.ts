@@ -1,0 +1,105 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type ExecutionResult } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+type Vars<V> = V extends Record<string, never> ? Record<string, never> | undefined : V;
+
+export interface GraphQLErrorBody {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** Posts an operation over HTTP and returns the raw response body and status. */
+export async function post<R, V>(url: string, document: TypedDocumentNode<R, V>, variables?: Vars<V>, token?: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await response.json()) as ExecutionResult<R> & { errors?: GraphQLErrorBody[] };
+  return { status: response.status, body };
+}
+
+/** Runs an operation that must succeed; on errors, fails with the document and the whole body. */
+export async function execute<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string): Promise<R> {
+  const { status, body } = await post(url, document, variables, token);
+  if (body.errors?.length || !body.data) {
+    throw new Error(`operation failed (HTTP ${status})\n${print(document)}\nvariables: ${JSON.stringify(variables)}\nbody: ${JSON.stringify(body, null, 2)}`);
+  }
+  return body.data;
+}
+
+/** Runs an operation that must fail, returning its first error (code and message). */
+export async function executeError<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string): Promise<GraphQLErrorBody & { status: number }> {
+  const { status, body } = await post(url, document, variables, token);
+  const error = body.errors?.[0];
+  if (!error) throw new Error(`expected an error, got ${JSON.stringify(body)}`);
+  return { ...error, status };
+}
+
+/** A graphql-ws client authenticated with `token`; `lazy: false` so it connects at once. */
+export function wsClient(wsUrl: string, token: string | undefined, onClose?: (code: number, reason: string) => void): Client {
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    on: { closed: (event) => onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
+  });
+}
+
+/** Waits for the socket's `connection_ack`. */
+export function connected(client: Client, timeoutMs = 5_000): Promise<void> {
+  return withDeadline(new Promise<void>((resolve) => client.on('connected', () => resolve())), timeoutMs, 'connection_ack');
+}
+
+/**
+ * Collects the results of one subscription. `next()` waits, with a deadline, for the next result
+ * (data or errors); `ready` resolves once the server has set the subscription up, judged by a
+ * follow-up round trip on the same socket.
+ */
+export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables: Vars<V>) {
+  const results: ExecutionResult<R>[] = [];
+  const waiters: ((r: ExecutionResult<R>) => void)[] = [];
+  let completed = false;
+  const dispose = client.subscribe<R>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    {
+      next: (result) => {
+        const waiter = waiters.shift();
+        if (waiter) waiter(result as ExecutionResult<R>);
+        else results.push(result as ExecutionResult<R>);
+      },
+      error: (error) => {
+        const result = { errors: Array.isArray(error) ? error : [{ message: String((error as { reason?: string }).reason ?? error) }] } as ExecutionResult<R>;
+        const waiter = waiters.shift();
+        if (waiter) waiter(result);
+        else results.push(result);
+      },
+      complete: () => (completed = true),
+    },
+  );
+  return {
+    next(timeoutMs = 5_000): Promise<ExecutionResult<R>> {
+      const queued = results.shift();
+      if (queued) return Promise.resolve(queued);
+      return withDeadline(new Promise((resolve) => waiters.push(resolve)), timeoutMs, `next result of ${print(document).split('\n')[0]}`);
+    },
+    /** Results received and not yet taken. */
+    pending: () => results.length,
+    get completed() {
+      return completed;
+    },
+    dispose,
+  };
+}
+
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
+  ]);
+}
