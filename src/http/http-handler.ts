@@ -1,11 +1,11 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.js';
-import { ErrorCode } from '../errors.js';
+import { AppError, ErrorCode, httpStatusOf } from '../errors.js';
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<Context>;
-  /** Builds the per-request context; throws a coded error for a bad token. */
+  /** Builds the per-request context; throws an AppError for a bad token, answered with its code's HTTP status. */
   context: (req: IncomingMessage) => Promise<Context>;
   /** Resolves true when the database answers. */
   ready: () => Promise<boolean>;
@@ -44,12 +44,23 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // Apollo answers any error thrown while building the context with 500; a refused token is the
+    // client's fault, so its response gets the status of its code (401) instead.
+    let refused: AppError | undefined;
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(req),
+      context: async () => {
+        try {
+          return await options.context(req);
+        } catch (error) {
+          if (error instanceof AppError) refused = error;
+          throw error;
+        }
+      },
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
-    res.statusCode = result.status ?? 200;
+    res.statusCode = refused ? httpStatusOf(refused.code) : (result.status ?? 200);
+    if (refused?.code === ErrorCode.UNAUTHENTICATED) res.setHeader('www-authenticate', 'Bearer');
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
       return;

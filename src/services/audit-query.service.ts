@@ -52,10 +52,12 @@ export class AuditQueryService {
       if (!/^\d+$/.test(cursor.id)) throw badInput('after is not a cursor of this list', 'after');
       where.push('id < ?::bigint') && params.push(cursor.id);
     }
+    // Ordered by the qualified a.id: a bare `id` would name the output column id::text and sort
+    // '10' before '9'.
     const rows = await ctx.em.execute<Record<string, any>[]>(
       `SELECT id::text, occurred_at, actor_id, actor_role, action, target_type, target_id, call_id::text, outcome,
               error_code, ip, request_id, hash
-         FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit + 1}`,
+         FROM audit_events a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ${limit + 1}`,
       params,
     );
     await this.audit.recordNow(ctx.em, {

@@ -82,10 +82,11 @@ export class AuditService {
     let checked = 0;
     let afterId = '0';
     for (;;) {
+      // a.id, not id: a bare `id` in ORDER BY names the output column id::text, which sorts '10' before '2'.
       const rows = await em.execute<Record<string, any>[]>(
         `SELECT id::text, occurred_at, actor_id, actor_role, action, target_type, target_id, call_id::text, outcome,
                 error_code, ip, request_id, details, prev_hash, hash
-           FROM audit_events WHERE id > ?::bigint ORDER BY id LIMIT 1000`,
+           FROM audit_events a WHERE a.id > ?::bigint ORDER BY a.id LIMIT 1000`,
         [afterId],
       );
       if (rows.length === 0) return { checked, firstBrokenId: null };

@@ -78,6 +78,19 @@ export class CallService {
    */
   async initiate(ctx: Context, raw: InitiateCallInput): Promise<Call> {
     const viewer = requireViewer(ctx);
+    try {
+      return await this.place(ctx, viewer, raw);
+    } catch (error) {
+      if (error instanceof AppError) {
+        await this.deps.audit.recordNow(ctx.em, {
+          actor: viewer, action: 'call.initiate', targetType: 'call', request: ctx.request, outcome: 'DENIED', errorCode: error.code,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async place(ctx: Context, viewer: Viewer, raw: InitiateCallInput): Promise<Call> {
     const now = new Date();
     const input = validateInitiateInput(raw, viewer, now);
     await this.deps.users.sync(ctx.em, viewer);
@@ -212,9 +225,9 @@ export class CallService {
 
   /** A provider in the call records that it failed, with a code and technical details. */
   markFailed(ctx: Context, callId: string, code: CallFailureCode, message: string | null | undefined): Promise<Call> {
-    const details = text(message, 'message', 500);
     return this.change(ctx, callId, 'call.fail', ({ call, participants, now, viewer }) => {
       if (viewer.role === Role.PATIENT) throw forbidden('patients cannot mark a call failed');
+      const details = text(message, 'message', 500);
       call.status = transition(call.status, CallAction.FAIL);
       call.failureCode = code;
       call.failureMessage = details;

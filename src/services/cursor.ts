@@ -12,8 +12,9 @@ export function encodeCursor(cursor: Cursor): string {
 
 export function decodeCursor(value: string, field = 'after'): Cursor {
   const decoded = value.length <= 200 ? Buffer.from(value, 'base64url').toString() : '';
-  const match = /^(\d{1,15}):([0-9a-f-]{36}|\d{1,19})$/.exec(decoded);
-  if (!match) throw badInput(`${field} must be a cursor returned by this API (pageInfo.endCursor or an edge's cursor)`, field);
+  const match = /^(\d{1,15}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/.exec(decoded);
+  // Ids are UUIDs or bigint serials; anything else could only fail later, in PostgreSQL.
+  if (!match || (/^\d+$/.test(match[2]!) && BigInt(match[2]!) > 9_223_372_036_854_775_807n)) throw badInput(`${field} must be a cursor returned by this API (pageInfo.endCursor or an edge's cursor)`, field);
   return { at: new Date(Number(match[1])), id: match[2]! };
 }
 

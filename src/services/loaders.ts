@@ -14,10 +14,13 @@ export interface Loaders {
 
 export function createLoaders(em: EntityManager): Loaders {
   const participantsByCall = new DataLoader<string, CallParticipant[]>(async (callIds) => {
-    const rows = await em.find(
+    // A fresh fork per batch reads the rows as they are now, not as the request's identity map last
+    // saw them, in one statement (participants joined with users). `refresh: true` on the request's
+    // own manager did the same but re-read the joined users in a second statement.
+    const rows = await em.fork().find(
       CallParticipant,
       { call: { $in: [...callIds] } },
-      { populate: ['user'], orderBy: { role: 'asc', invitedAt: 'asc', id: 'asc' }, refresh: true },
+      { populate: ['user'], orderBy: { role: 'asc', invitedAt: 'asc', id: 'asc' } },
     );
     const byCall = new Map<string, CallParticipant[]>(callIds.map((id) => [id, []]));
     for (const row of rows) byCall.get(row.call.id)?.push(row);

@@ -10,11 +10,11 @@ export interface GraphQLErrorBody {
   extensions?: { code?: string; [key: string]: unknown };
 }
 
-/** Posts an operation over HTTP and returns the raw response body and status. */
-export async function post<R, V>(url: string, document: TypedDocumentNode<R, V>, variables?: Vars<V>, token?: string) {
+/** Posts an operation over HTTP and returns the raw response body and status. `headers` are sent as well (e.g. x-request-id). */
+export async function post<R, V>(url: string, document: TypedDocumentNode<R, V>, variables?: Vars<V>, token?: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: JSON.stringify({ query: print(document), variables }),
   });
   const body = (await response.json()) as ExecutionResult<R> & { errors?: GraphQLErrorBody[] };
@@ -22,8 +22,8 @@ export async function post<R, V>(url: string, document: TypedDocumentNode<R, V>,
 }
 
 /** Runs an operation that must succeed; on errors, fails with the document and the whole body. */
-export async function execute<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string): Promise<R> {
-  const { status, body } = await post(url, document, variables, token);
+export async function execute<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string, headers?: Record<string, string>): Promise<R> {
+  const { status, body } = await post(url, document, variables, token, headers);
   if (body.errors?.length || !body.data) {
     throw new Error(`operation failed (HTTP ${status})\n${print(document)}\nvariables: ${JSON.stringify(variables)}\nbody: ${JSON.stringify(body, null, 2)}`);
   }
@@ -31,8 +31,8 @@ export async function execute<R, V>(url: string, document: TypedDocumentNode<R, 
 }
 
 /** Runs an operation that must fail, returning its first error (code and message). */
-export async function executeError<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string): Promise<GraphQLErrorBody & { status: number }> {
-  const { status, body } = await post(url, document, variables, token);
+export async function executeError<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: Vars<V>, token?: string, headers?: Record<string, string>): Promise<GraphQLErrorBody & { status: number }> {
+  const { status, body } = await post(url, document, variables, token, headers);
   const error = body.errors?.[0];
   if (!error) throw new Error(`expected an error, got ${JSON.stringify(body)}`);
   return { ...error, status };

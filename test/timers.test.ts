@@ -1,0 +1,122 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CallEventsDocument, GetCallDocument, IncomingCallDocument, InitiateCallDocument } from './generated/graphql.js';
+import { createDatabase, startApp, type TestApp } from './helpers/app.js';
+import { execute, subscribe, wsClient } from './helpers/client.js';
+import { waitFor } from './helpers/wait.js';
+
+const apps: TestApp[] = [];
+const databases: { drop(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  for (const db of databases) await db.drop();
+});
+
+async function start(env: Record<string, string>, databaseUrl?: string) {
+  const app = await startApp(env, databaseUrl ? { databaseUrl } : {});
+  apps.push(app);
+  return app;
+}
+
+const statusOf = async (app: TestApp, token: string, id: string) =>
+  (await execute(app.url, GetCallDocument, { id }, token)).call;
+
+describe('database-driven timers', () => {
+  it('turns an unanswered call MISSED at the ring timeout and tells the participants', async () => {
+    const app = await start({ RING_TIMEOUT_MS: '300' });
+    const ada = await app.token('ada', 'provider', 'Dr Ada');
+    const placed = (await execute(app.url, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } }, ada)).initiateCall;
+    expect(Date.parse(placed.ringDeadlineAt!) - Date.parse(placed.ringStartedAt!)).toBe(300);
+    const socket = wsClient(app.wsUrl, ada);
+    try {
+      const events = subscribe(socket, CallEventsDocument, { callId: placed.id });
+      expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+      const missed = (await events.next(5_000)).data?.callEvents;
+      expect(missed).toMatchObject({ kind: 'STATUS_CHANGED', previousStatus: 'RINGING', status: 'MISSED', actorId: null, reason: 'NO_ANSWER' });
+      expect(Date.parse(missed!.at)).toBeGreaterThanOrEqual(Date.parse(placed.ringDeadlineAt!));
+    } finally {
+      await socket.dispose();
+    }
+    const call = await statusOf(app, ada, placed.id);
+    expect(call.participants.map((p) => p.status)).toEqual(['LEFT', 'ABSENT']);
+  });
+
+  it('rings a scheduled call at its time, on the invitee\'s sockets', async () => {
+    const app = await start({ RING_TIMEOUT_MS: '60000' });
+    const ada = await app.token('ada', 'provider', 'Dr Ada');
+    const socket = wsClient(app.wsUrl, await app.token('pat', 'patient'));
+    try {
+      const ring = subscribe(socket, IncomingCallDocument, {});
+      const scheduledAt = new Date(Date.now() + 400).toISOString();
+      const placed = (await execute(app.url, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'], scheduledAt } }, ada)).initiateCall;
+      expect(placed.status).toBe('SCHEDULED');
+      expect(placed.participants.map((p) => p.status)).toEqual(['INVITED', 'INVITED']);
+      const { data } = await ring.next(5_000);
+      expect(data?.incomingCall).toMatchObject({ callId: placed.id, caller: { id: 'ada', name: 'Dr Ada' } });
+      expect(Date.parse(data!.incomingCall.ringStartedAt)).toBeGreaterThanOrEqual(Date.parse(scheduledAt));
+      const call = await statusOf(app, ada, placed.id);
+      expect(call.status).toBe('RINGING');
+      expect(call.participants[0]!.status).toBe('JOINED');
+    } finally {
+      await socket.dispose();
+    }
+  });
+
+  it('still rings and misses calls whose process stopped before their time', async () => {
+    const db = await createDatabase();
+    databases.push(db);
+    const first = await start({ RING_TIMEOUT_MS: '300' }, db.url);
+    const ada = await first.token('ada', 'provider', 'Dr Ada');
+    const scheduledAt = new Date(Date.now() + 800).toISOString();
+    const scheduled = (await execute(first.url, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'], scheduledAt } }, ada)).initiateCall;
+    const ringing = (await execute(first.url, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'] } }, ada)).initiateCall;
+    await first.close();
+
+    const second = await start({ RING_TIMEOUT_MS: '300' }, db.url);
+    const socket = wsClient(second.wsUrl, await second.token('pat', 'patient'));
+    try {
+      const ring = subscribe(socket, IncomingCallDocument, {});
+      // The call placed before the restart may still ring when the socket connects; wait for the scheduled one.
+      let rang = (await ring.next(5_000)).data?.incomingCall.callId;
+      if (rang !== scheduled.id) rang = (await ring.next(5_000)).data?.incomingCall.callId;
+      expect(rang).toBe(scheduled.id);
+    } finally {
+      await socket.dispose();
+    }
+    for (const id of [scheduled.id, ringing.id]) {
+      await waitFor(async () => ((await statusOf(second, ada, id)).status === 'MISSED' ? true : undefined), `call ${id} MISSED`);
+    }
+  });
+
+  it('handles each due call exactly once when several instances share the database', async () => {
+    const db = await createDatabase();
+    databases.push(db);
+    const env = { RING_TIMEOUT_MS: '200', TIMER_POLL_INTERVAL_MS: '20' };
+    const [a, b, c] = [await start(env, db.url), await start(env, db.url), await start(env, db.url)];
+    const ada = await a.token('ada', 'provider', 'Dr Ada');
+    const scheduledAt = new Date(Date.now() + 2_000).toISOString();
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        execute([a, b, c][i % 3]!.url, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: [`p${i}`], scheduledAt } }, ada)
+          .then((d) => d.initiateCall.id)),
+    );
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await waitFor(async () => {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM calls WHERE status = 'MISSED'`);
+        return rows[0].n === ids.length ? true : undefined;
+      }, 'all calls MISSED');
+      const { rows } = await client.query(
+        `SELECT action, count(*)::int AS n, count(DISTINCT call_id)::int AS calls FROM audit_events
+          WHERE action IN ('call.ring', 'call.miss') GROUP BY action ORDER BY action`,
+      );
+      expect(rows).toEqual([
+        { action: 'call.miss', n: 30, calls: 30 },
+        { action: 'call.ring', n: 30, calls: 30 },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+});
