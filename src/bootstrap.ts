@@ -34,6 +34,17 @@ import { CallService } from './services/call.service.js';
 import { LiveEventsService } from './services/live-events.service.js';
 import { createLoaders } from './services/loaders.js';
 import { UserService } from './services/user.service.js';
+import { CallChanger } from './services/call-change.js';
+import { IceService } from './services/ice.service.js';
+import { PresenceService } from './services/presence.service.js';
+import { RateLimiter } from './services/rate-limiter.js';
+import { RoomService } from './services/room.service.js';
+import { SignalingService } from './services/signaling.service.js';
+import { validDeviceId } from './services/validation.js';
+import { SignalingResolver } from './resolvers/signaling.resolver.js';
+import { MemorySignalLog } from './signaling/memory-signal-log.js';
+import { SignalRelay } from './signaling/signal-relay.js';
+import type { SignalLog } from './signaling/signal-log.js';
 
 export interface BootstrapOptions {
   /** Sees every SQL statement before it runs (tests count them). */
@@ -76,24 +87,37 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
 
   const em = () => orm.em.fork() as EntityManager;
   const pubsub: PubSub = new MemoryPubSub();
+  const signalLog: SignalLog = new MemorySignalLog(pubsub, config.reconnectWindowMs);
   const audit = new AuditService();
   const users = new UserService();
+  const changer = new CallChanger(pubsub, audit);
+  const presence = new PresenceService({
+    em, changer, audit, logger, graceMs: config.presenceGraceMs, reconnectWindowMs: config.reconnectWindowMs, leaseMs: config.presenceLeaseMs,
+  });
   const timers = new CallTimers({
     em, pubsub, audit, logger, ringTimeoutMs: config.ringTimeoutMs, pollIntervalMs: config.timerPollIntervalMs,
+    jobs: [() => presence.sweep()],
   });
-  const calls = new CallService({ em, pubsub, audit, users, ringTimeoutMs: config.ringTimeoutMs, wakeTimersAt: (at) => timers.wakeAt(at) });
+  const calls = new CallService({ pubsub, changer, audit, users, ringTimeoutMs: config.ringTimeoutMs, wakeTimersAt: (at) => timers.wakeAt(at) });
   const live = new LiveEventsService(pubsub, audit);
+  const signaling = new SignalingService({
+    em, presence, audit,
+    relay: new SignalRelay(signalLog, pubsub),
+    limiter: new RateLimiter(config.signalRatePerSecond, config.signalBurst, 'signals'),
+  });
+  changer.onCommit((callId) => signaling.forget(callId));
   const instances = new Map<unknown, unknown>([
     [MeResolver, new MeResolver(users)],
     [CallResolver, new CallResolver(calls, new CallQueryService(audit))],
     [CallSubscriptionResolver, new CallSubscriptionResolver()],
+    [SignalingResolver, new SignalingResolver(signaling, new RoomService(changer), new IceService(config.ice))],
     [AuditResolver, new AuditResolver(new AuditQueryService(audit))],
   ]);
   const schema = await buildAppSchema({ get: (cls) => instances.get(cls) });
 
-  const contextFor = (viewer: Viewer | null, request: RequestMeta): Context => {
+  const contextFor = (viewer: Viewer | null, deviceId: string | null, request: RequestMeta): Context => {
     const fork = em();
-    return { em: fork, viewer, request, loaders: createLoaders(fork), live };
+    return { em: fork, viewer, deviceId, request, loaders: createLoaders(fork), live, signaling };
   };
   const requestMeta = (req: IncomingMessage): RequestMeta => {
     const given = req.headers['x-request-id'];
@@ -111,7 +135,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     maxQueryDepth: config.maxQueryDepth,
     connectionInitWaitTimeoutMs: 10_000,
     formatError: formatError(logger),
-    context: (viewer, extra) => contextFor(viewer, requestMeta(extra.request)),
+    context: (viewer, deviceId, extra) => contextFor(viewer, deviceId, requestMeta(extra.request)),
   });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -136,11 +160,13 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       maxRequestBytes: config.maxRequestBytes,
       ready: () => orm.isConnected(),
       context: async (req) => {
+        const device = req.headers['x-device-id'];
+        const deviceId = typeof device === 'string' ? validDeviceId(device, 'x-device-id') : null;
         const header = req.headers.authorization;
-        if (!header) return contextFor(null, requestMeta(req));
+        if (!header) return contextFor(null, deviceId, requestMeta(req));
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
-        return contextFor(await verifier.verify(match[1]!), requestMeta(req));
+        return contextFor(await verifier.verify(match[1]!), deviceId, requestMeta(req));
       },
     }),
   );
@@ -149,6 +175,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     httpServer.listen(config.port, config.host, () => resolve());
   });
   timers.start();
+  presence.start();
 
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -165,6 +192,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       (closing ??= (async () => {
         await timers.stop();
         await apollo.stop();
+        await presence.stop();
+        await signalLog.close();
         await pubsub.close();
         await orm.close(true);
         await embedded?.stop();

@@ -31,6 +31,29 @@ export interface Config {
   maxQueryDepth: number;
   /** `debug`, `info`, `warn` or `error` (default `info`; `warn` under test). */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Redis for pub/sub and signal inboxes across instances; unset: in-process (one instance). */
+  redisUrl?: string;
+  /** How long a dropped participant may come back, and how long signals are kept (default 30 000 ms). */
+  reconnectWindowMs: number;
+  /** How long a closed signals subscription may be replaced before its owner is DISCONNECTED (default 2 000 ms). */
+  presenceGraceMs: number;
+  /** How long presence held by an instance lasts unless renewed (default 15 000 ms; renewed every third of it). */
+  presenceLeaseMs: number;
+  /** Signals one sender may send per second on average (default 50). */
+  signalRatePerSecond: number;
+  /** Signals one sender may send in a burst (default 200). */
+  signalBurst: number;
+  /** ICE servers handed to participants. */
+  ice: {
+    stunUrls: string[];
+    turnUrls: string[];
+    /** coturn `static-auth-secret`; never returned or logged. */
+    turnSecret?: string;
+    /** Lifetime of TURN credentials (default 3 600 s, at most 86 400 s). */
+    turnCredentialTtlSeconds: number;
+    /** Who must use TURN only: `patients` (default), `all` or `none`. Only applies when TURN is configured. */
+    forceRelay: 'patients' | 'all' | 'none';
+  };
 }
 
 export class ConfigError extends Error {
@@ -64,6 +87,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
 
   const issuer = env.JWT_ISSUER || undefined;
   const audience = env.JWT_AUDIENCE || undefined;
@@ -101,7 +127,22 @@ export function loadConfig(env: Env = process.env): Config {
     maxRequestBytes: int('MAX_REQUEST_BYTES', 1_048_576, 1_024, 16_777_216),
     maxQueryDepth: int('MAX_QUERY_DEPTH', 12, 2, 64),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info', problems),
+    redisUrl,
+    reconnectWindowMs: int('RECONNECT_WINDOW_MS', 30_000, 1_000, 600_000),
+    presenceGraceMs: int('PRESENCE_GRACE_MS', 2_000, 0, 60_000),
+    presenceLeaseMs: int('PRESENCE_LEASE_MS', 15_000, 1_000, 600_000),
+    signalRatePerSecond: int('SIGNAL_RATE_PER_SECOND', 50, 1, 10_000),
+    signalBurst: int('SIGNAL_BURST', 200, 1, 100_000),
+    ice: {
+      stunUrls: list(env.STUN_URLS, /^stuns?:/, 'STUN_URLS', problems),
+      turnUrls: list(env.TURN_URLS, /^turns?:/, 'TURN_URLS', problems),
+      turnSecret: env.TURN_SECRET || undefined,
+      turnCredentialTtlSeconds: int('TURN_CREDENTIAL_TTL_SECONDS', 3_600, 60, 86_400),
+      forceRelay: oneOf(env, 'FORCE_RELAY', ['patients', 'all', 'none'] as const, 'patients', problems),
+    },
   };
+  if (config.ice.turnUrls.length > 0 && !config.ice.turnSecret) problems.push('TURN_URLS needs TURN_SECRET (coturn static-auth-secret)');
+  if (config.ice.turnSecret && config.ice.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -112,4 +153,11 @@ function oneOf<const T extends readonly string[]>(env: Env, name: string, allowe
   if ((allowed as readonly string[]).includes(raw)) return raw as T[number];
   problems.push(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
   return fallback;
+}
+
+function list(raw: string | undefined, pattern: RegExp, name: string, problems: string[]): string[] {
+  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((item) => !pattern.test(item));
+  if (bad.length) problems.push(`${name} must be a comma-separated list of URLs matching ${pattern}, got ${bad.length} that do not`);
+  return items;
 }

@@ -4,6 +4,7 @@ import { unauthenticated } from './errors.js';
 import type { Loaders } from './services/loaders.js';
 import type { RequestMeta } from './services/audit.service.js';
 import type { LiveEventsService } from './services/live-events.service.js';
+import type { SignalingService } from './services/signaling.service.js';
 
 /**
  * Per-request state. HTTP requests get a fresh one each; a graphql-ws operation gets one per
@@ -14,10 +15,17 @@ export interface Context {
   em: EntityManager;
   /** The verified caller, or null when no token was sent. */
   viewer: Viewer | null;
+  /**
+   * The client device: the socket's `deviceId` connection parameter (random per socket when
+   * absent), or the `x-device-id` header over HTTP (null when absent).
+   */
+  deviceId: string | null;
   request: RequestMeta;
   loaders: Loaders;
   /** Opens subscription streams; here because type-graphql's subscribe hook has no resolver instance. */
   live: LiveEventsService;
+  /** Opens signal inboxes, for the same reason. */
+  signaling: SignalingService;
 }
 
 /** The viewer, or UNAUTHENTICATED when the request carried no token. */

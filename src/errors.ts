@@ -70,14 +70,22 @@ export function formatError(logger: Logger) {
   };
 }
 
-/** A log-safe description of an unexpected error: its class, SQLSTATE and stack frames, no message text that could echo data. */
+/**
+ * A log-safe description of an unexpected error: its class, its SQLSTATE, and the names of the
+ * functions it passed through. Never its message (which can echo data), file paths or SQL.
+ */
 export function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const sqlState = (error as { code?: unknown }).code;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .map((line) => /^\s+at (?:async )?([\w$.<>]+) \(/.exec(line)?.[1])
+    .filter((name): name is string => Boolean(name))
+    .slice(0, 6);
   return {
     name: error.name,
-    sqlState: typeof sqlState === 'string' ? sqlState : undefined,
-    stack: error.stack?.split('\n').slice(1, 6).map((l) => l.trim()),
+    sqlState: typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) ? sqlState : undefined,
+    frames,
   };
 }
 

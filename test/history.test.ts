@@ -181,11 +181,13 @@ describe('call history', () => {
       ['ada', 'LEFT', declined!.ringStartedAt, declined!.endedAt],
       ['sam', 'DECLINED', null, null],
     ]);
-    // Invitees of one call share their invitedAt, so among them the order is not specified.
+    // The caller first, then the invitees in the order initiateCall listed them (sam, kim).
     const [group] = await allPages('kim', { type: 'SCREEN_SHARE' });
-    const [caller, ...invitees] = group!.participants.map((p) => [p.user.id, p.role, p.status, p.joinedAt, p.leftAt]);
-    expect(caller).toEqual(['bob', 'CALLER', 'JOINED', group!.ringStartedAt, null]);
-    expect(invitees.sort()).toEqual([['kim', 'INVITEE', 'INVITED', null, null], ['sam', 'INVITEE', 'JOINED', group!.answeredAt, null]]);
+    expect(group!.participants.map((p) => [p.user.id, p.role, p.status, p.joinedAt, p.leftAt])).toEqual([
+      ['bob', 'CALLER', 'JOINED', group!.ringStartedAt, null],
+      ['sam', 'INVITEE', 'JOINED', group!.answeredAt, null],
+      ['kim', 'INVITEE', 'INVITED', null, null],
+    ]);
   });
 });
 

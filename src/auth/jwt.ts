@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import type { JwtConfig } from '../config.js';
 import { Role } from '../entities/enums.js';
 import { unauthenticated } from '../errors.js';
-import { USER_ID_PATTERN } from '../services/validation.js';
+import { CONTROL_CHARACTERS, USER_ID_PATTERN } from '../services/validation.js';
 import type { Viewer } from './viewer.js';
 
 const roles: Record<string, Role> = { patient: Role.PATIENT, provider: Role.PROVIDER, admin: Role.ADMIN };
@@ -54,8 +54,8 @@ function viewerFromClaims(payload: JWTPayload): Viewer {
   }
   const mapped = typeof role === 'string' ? roles[role] : undefined;
   if (!mapped) throw unauthenticated('invalid token: claim "role" must be one of patient, provider, admin');
-  if (name !== undefined && (typeof name !== 'string' || name.length > 200)) {
-    throw unauthenticated('invalid token: claim "name" must be a string of at most 200 characters');
+  if (name !== undefined && (typeof name !== 'string' || name.length > 200 || CONTROL_CHARACTERS.test(name))) {
+    throw unauthenticated('invalid token: claim "name" must be a string of at most 200 characters without control characters');
   }
   return { id: sub, role: mapped, name: typeof name === 'string' && name.trim() ? name.trim() : null };
 }

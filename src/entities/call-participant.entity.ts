@@ -1,5 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { ParticipantRole, ParticipantStatus } from './enums.js';
+import { ConnectionState, ParticipantRole, ParticipantStatus } from './enums.js';
 import { Call } from './call.entity.js';
 import { User } from './user.entity.js';
 
@@ -20,6 +20,20 @@ const CallParticipantSchema = defineEntity({
     joinedAt: p.datetime().nullable(),
     leftAt: p.datetime().nullable(),
     callCreatedAt: p.datetime(),
+    /** Order of naming: the caller 0, invitees 1..n as listed in initiateCall. */
+    position: p.smallint().default(0),
+    /** The device the call is bound to for this participant (answered or placed from). */
+    deviceId: p.string().length(64).nullable(),
+    connection: p.enum(() => ConnectionState).nullable(),
+    /** The signals subscription that currently holds this participant's presence. */
+    sessionId: p.uuid().nullable(),
+    sessionClosedAt: p.datetime().nullable(),
+    leaseUntil: p.datetime().nullable(),
+    disconnectedAt: p.datetime().nullable(),
+    reconnectDeadlineAt: p.datetime().nullable(),
+    audio: p.boolean().default(true),
+    video: p.boolean().default(true),
+    screen: p.boolean().default(false),
   },
 });
 

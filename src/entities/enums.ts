@@ -63,3 +63,12 @@ export enum CallFailureCode {
   UNSUPPORTED_CLIENT = 'UNSUPPORTED_CLIENT',
   OTHER = 'OTHER',
 }
+
+/** A joined participant's link to the call's media session (see docs/SIGNALING.md, section 6). */
+export enum ConnectionState {
+  CONNECTED = 'CONNECTED',
+  /** Their socket dropped; they may come back within the reconnect window. */
+  DISCONNECTED = 'DISCONNECTED',
+  /** They did not come back within the reconnect window. */
+  LOST = 'LOST',
+}

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import { GraphQLError, parse, validate, specifiedRules, type DocumentNode } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
@@ -13,7 +14,7 @@ export interface WsOptions {
   verifier: TokenVerifier;
   maxQueryDepth: number;
   /** Builds the context of one operation for an authenticated socket. */
-  context: (viewer: Viewer, extra: Extra) => Context;
+  context: (viewer: Viewer, deviceId: string, extra: Extra) => Context;
   /** Formats each error as Apollo Server formats HTTP errors (codes kept, the unexpected masked). */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** How long a socket may stay open without `connection_init` (graphql-ws closes it with 4408). */
@@ -22,7 +23,10 @@ export interface WsOptions {
 
 type SocketState = {
   viewer?: Viewer;
+  deviceId?: string;
 };
+
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Most distinct documents kept parsed and validated; clients send the same few over and over. */
 const DOCUMENT_CACHE_SIZE = 500;
@@ -60,8 +64,12 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         if (typeof raw !== 'string') return false;
+        const device = ctx.connectionParams?.deviceId;
+        // A bad deviceId is refused like a bad token: the socket could not be told apart from another device.
+        if (device !== undefined && (typeof device !== 'string' || !DEVICE_ID.test(device))) return false;
         try {
           ctx.extra.viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
+          ctx.extra.deviceId = typeof device === 'string' ? device : `socket-${randomUUID()}`;
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -76,7 +84,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: options.context(ctx.extra.viewer!, ctx.extra as Extra),
+          contextValue: options.context(ctx.extra.viewer!, ctx.extra.deviceId!, ctx.extra as Extra),
         };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),

@@ -24,3 +24,21 @@ export function replayThenLive<T>(first: T[], live: AsyncIterableIterator<T>, ke
   };
   return iterator;
 }
+
+/** Yields what `source` yields except the items `skip` picks out. Returning ends `source` too. */
+export function skipping<T>(source: AsyncIterableIterator<T>, skip: (item: T) => boolean): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const result = await source.next();
+        if (result.done || !skip(result.value)) return result;
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

@@ -1,7 +1,7 @@
 import { Arg, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { Context } from '../context.js';
 import { CallEventObject, IncomingCallObject } from '../schema/call-event.type.js';
-import type { CallEventKind } from '../schema/enums.js';
+import type { CallEventKind, IncomingCallEventKind } from '../schema/enums.js';
 import type { CallEventPayload, IncomingCallPayload } from '../services/call-events.js';
 
 type Data = SubscribeResolverData<unknown, { callId: string }, Context>;
@@ -18,6 +18,7 @@ export class CallSubscriptionResolver {
   })
   incomingCall(@Root() p: IncomingCallPayload): IncomingCallObject {
     return {
+      event: p.event as IncomingCallEventKind,
       callId: p.callId,
       type: p.type,
       caller: { id: p.callerId, name: p.callerName, role: p.callerRole },
@@ -32,6 +33,6 @@ export class CallSubscriptionResolver {
     subscribe: ({ context, args }: Data) => context.live.callEvents(context, args.callId),
   })
   callEvents(@Arg('callId', () => ID) _callId: string, @Root() p: CallEventPayload): CallEventObject {
-    return { ...p, kind: p.kind as CallEventKind, at: new Date(p.at) };
+    return { ...p, kind: p.kind as CallEventKind, at: new Date(p.at), participantId: p.participantId ?? null, media: p.media ?? null };
   }
 }

@@ -30,6 +30,10 @@ const participantView = (p: CallParticipant): CallParticipantObject => ({
   invitedAt: p.invitedAt,
   joinedAt: p.joinedAt ?? null,
   leftAt: p.leftAt ?? null,
+  connection: p.connection ?? null,
+  audio: p.audio ?? true,
+  video: p.video ?? true,
+  screen: p.screen ?? false,
 });
 
 @Resolver(() => CallObject)

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { CallStatus, CallType } from '../entities/enums.js';
-import { CallEventKind } from './enums.js';
+import { CallEventKind, IncomingCallEventKind } from './enums.js';
+import { MediaStateObject } from './signaling.type.js';
 import { UserObject } from './user.type.js';
 
 @ObjectType('CallEvent', { description: 'Something that happened to a call, pushed to its participants.' })
@@ -25,10 +26,19 @@ export class CallEventObject {
 
   @Field(() => Date)
   at!: Date;
+
+  @Field(() => ID, { nullable: true, description: 'The participant (user id) a PARTICIPANT_* event is about.' })
+  participantId!: string | null;
+
+  @Field(() => MediaStateObject, { nullable: true, description: 'Their media state, on PARTICIPANT_JOINED and PARTICIPANT_MEDIA_CHANGED.' })
+  media!: MediaStateObject | null;
 }
 
 @ObjectType('IncomingCall', { description: 'A call ringing for you, on every device you have connected.' })
 export class IncomingCallObject {
+  @Field(() => IncomingCallEventKind, { description: 'RINGING to start ringing; anything else stops it, saying why.' })
+  event!: IncomingCallEventKind;
+
   @Field(() => ID)
   callId!: string;
 

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
-  CallEndReason, CallFailureCode, CallStatus, CallType, ParticipantRole, ParticipantStatus,
+  CallEndReason, CallFailureCode, CallStatus, CallType, ConnectionState, ParticipantRole, ParticipantStatus,
 } from '../entities/enums.js';
 import { UserObject } from './user.type.js';
 
@@ -23,6 +23,18 @@ export class CallParticipantObject {
 
   @Field(() => Date, { nullable: true, description: 'When they left the call.' })
   leftAt!: Date | null;
+
+  @Field(() => ConnectionState, { nullable: true, description: 'Their link to the media session; null when they have none.' })
+  connection!: ConnectionState | null;
+
+  @Field(() => Boolean, { description: 'Microphone on.' })
+  audio!: boolean;
+
+  @Field(() => Boolean, { description: 'Camera on.' })
+  video!: boolean;
+
+  @Field(() => Boolean, { description: 'Sharing their screen.' })
+  screen!: boolean;
 }
 
 @ObjectType('Call', { description: 'A video, audio or screen-share call between a caller and the people they invited.' })

@@ -1,9 +1,13 @@
 import type { Call } from '../entities/call.entity.js';
 import type { CallStatus, CallType, Role } from '../entities/enums.js';
 
+export type CallEventKind =
+  | 'CURRENT_STATUS' | 'STATUS_CHANGED' | 'PARTICIPANT_DECLINED' | 'PARTICIPANT_JOINED' | 'PARTICIPANT_LEFT'
+  | 'PARTICIPANT_DISCONNECTED' | 'PARTICIPANT_RECONNECTED' | 'PARTICIPANT_LOST' | 'PARTICIPANT_MEDIA_CHANGED';
+
 /** What `callEvents` subscribers receive, published on `topics.callEvents(callId)`. */
 export interface CallEventPayload {
-  kind: 'CURRENT_STATUS' | 'STATUS_CHANGED' | 'PARTICIPANT_DECLINED';
+  kind: CallEventKind;
   callId: string;
   status: CallStatus;
   previousStatus: CallStatus | null;
@@ -13,10 +17,21 @@ export interface CallEventPayload {
   reason: string | null;
   /** ISO-8601 time of the change. */
   at: string;
+  /** The participant (user id) a PARTICIPANT_* event is about. */
+  participantId?: string | null;
+  /** Their media state, on PARTICIPANT_MEDIA_CHANGED and PARTICIPANT_JOINED. */
+  media?: { audio: boolean; video: boolean; screen: boolean } | null;
 }
+
+/** What a device hears about a call ringing for its user: it starts, or it stops and why. */
+export type IncomingCallEvent =
+  | 'RINGING' | 'ANSWERED_ELSEWHERE' | 'DECLINED_ELSEWHERE' | 'STARTED' | 'CANCELLED' | 'MISSED' | 'FAILED';
 
 /** What `incomingCall` subscribers receive, published on `topics.incomingCall(userId)`. */
 export interface IncomingCallPayload {
+  event: IncomingCallEvent;
+  /** The device that answered or declined, for *_ELSEWHERE: that device itself is not told. */
+  deviceId: string | null;
   callId: string;
   type: CallType;
   callerId: string;
@@ -25,6 +40,14 @@ export interface IncomingCallPayload {
   appointmentId: string | null;
   ringStartedAt: string;
   ringDeadlineAt: string;
+}
+
+/** A PARTICIPANT_* event about `participantId`. */
+export function participantEvent(
+  kind: CallEventKind, call: Call, participantId: string, at: Date,
+  media: CallEventPayload['media'] = null,
+): CallEventPayload {
+  return { kind, callId: call.id, status: call.status, previousStatus: null, actorId: participantId, reason: null, at: at.toISOString(), participantId, media };
 }
 
 export function statusChanged(call: Call, previousStatus: CallStatus, actorId: string | null): CallEventPayload {

@@ -8,7 +8,8 @@ import { topics, type PubSub } from '../pubsub/pubsub.js';
 import type { AuditService } from './audit.service.js';
 import { statusChanged } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
-import { closeParticipants, ringing } from './call.service.js';
+import { closeParticipants } from './call-change.js';
+import { callerOf, incoming, stopRinging } from './call.service.js';
 
 export interface CallTimersDeps {
   em: () => EntityManager;
@@ -17,6 +18,8 @@ export interface CallTimersDeps {
   logger: Logger;
   ringTimeoutMs: number;
   pollIntervalMs: number;
+  /** More due work to run in each round (presence); each returns how many items it handled. */
+  jobs?: (() => Promise<number>)[];
 }
 
 /** How many due calls one claim takes; the rest wait for the next round. */
@@ -65,8 +68,11 @@ export class CallTimers {
       do {
         this.again = false;
         try {
-          while ((await this.startScheduled()) + (await this.missUnanswered()) > 0) {
-            if (this.stopped) break;
+          // Repeat while a round found work, a bounded number of times: what is left waits for the next tick.
+          for (let round = 0; round < 20 && !this.stopped; round++) {
+            let handled = (await this.startScheduled()) + (await this.missUnanswered());
+            for (const job of this.deps.jobs ?? []) handled += await job();
+            if (handled === 0) break;
           }
         } catch (error) {
           this.deps.logger.error('call timers round failed', { error: describe(error) });
@@ -92,8 +98,7 @@ export class CallTimers {
       const caller = participants.find((p) => p.role === ParticipantRole.CALLER)!;
       caller.status = ParticipantStatus.JOINED;
       caller.joinedAt = now;
-      await em.populate(caller, ['user']);
-      const payload = ringing(call, { id: caller.user.id, name: caller.user.unwrap().name ?? null, role: caller.user.unwrap().role ?? null });
+      const payload = incoming(call, await callerOf(em, participants));
       this.wakeAt(call.ringDeadlineAt);
       return participants
         .filter((p) => p.role === ParticipantRole.INVITEE)
@@ -103,12 +108,13 @@ export class CallTimers {
 
   /** Ringing calls past their deadline become MISSED. Returns how many were claimed. */
   private async missUnanswered(): Promise<number> {
-    return this.claim(CallStatus.RINGING, 'ring_deadline_at', async (_em, call, participants, now) => {
+    return this.claim(CallStatus.RINGING, 'ring_deadline_at', async (em, call, participants, now) => {
       call.status = transition(call.status, CallAction.MISS);
       call.endedAt = now;
       call.endReason = CallEndReason.NO_ANSWER;
+      const stops = await stopRinging(em, call, participants, 'MISSED');
       closeParticipants(participants, now);
-      return [];
+      return stops;
     });
   }
 

@@ -1,25 +1,25 @@
-import { LockMode } from '@mikro-orm/core';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { isAdmin, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { requireViewer, type Context } from '../context.js';
 import { CallParticipant } from '../entities/call-participant.entity.js';
 import { Call } from '../entities/call.entity.js';
 import {
   CallEndReason, CallFailureCode, CallStatus, CallType, ParticipantRole, ParticipantStatus, Role,
 } from '../entities/enums.js';
-import { AppError, conflict, forbidden, notFound } from '../errors.js';
+import { AppError, conflict, forbidden } from '../errors.js';
 import { topics, type PubSub } from '../pubsub/pubsub.js';
 import type { AuditService } from './audit.service.js';
-import { statusChanged, type CallEventPayload, type IncomingCallPayload } from './call-events.js';
+import { participantEvent, type IncomingCallEvent, type IncomingCallPayload } from './call-events.js';
+import { CallChanger, closeParticipants, type Publication } from './call-change.js';
 import { validateInitiateInput, type InitiateCallInput } from './call-input.js';
 import { CallAction, transition } from './call-state-machine.js';
-import { text, uuid } from './validation.js';
+import { text } from './validation.js';
 import type { UserService } from './user.service.js';
 
 export interface CallServiceDeps {
-  em: () => EntityManager;
   pubsub: PubSub;
+  changer: CallChanger;
   audit: AuditService;
   users: UserService;
   /** Asks the timers to look again at `at` (a hint; the periodic poll is the guarantee). */
@@ -27,41 +27,44 @@ export interface CallServiceDeps {
   ringTimeoutMs: number;
 }
 
-type Publication = [topic: string, payload: CallEventPayload | IncomingCallPayload];
-
-interface Change {
-  em: EntityManager;
-  call: Call;
-  participants: CallParticipant[];
-  me: CallParticipant;
-  viewer: Viewer;
-  now: Date;
+export interface CallerInfo {
+  id: string;
+  name: string | null;
+  role: Role | null;
 }
 
-/** Ends every participant's presence in a call that has just ended. */
-export function closeParticipants(participants: CallParticipant[], now: Date): void {
-  for (const p of participants) {
-    if (p.status === ParticipantStatus.JOINED) {
-      p.status = ParticipantStatus.LEFT;
-      p.leftAt = now;
-    } else if (p.status === ParticipantStatus.INVITED) {
-      p.status = ParticipantStatus.ABSENT;
-    }
-  }
-}
-
-/** Builds the incomingCall payload for a call that has just started ringing. */
-export function ringing(call: Call, caller: { id: string; name: string | null; role: Role | null }): IncomingCallPayload {
+/** Builds an incomingCall payload: `event` about `call`, caused on `deviceId` when it is *_ELSEWHERE. */
+export function incoming(call: Call, caller: CallerInfo, event: IncomingCallEvent = 'RINGING', deviceId: string | null = null): IncomingCallPayload {
   return {
+    event,
+    deviceId,
     callId: call.id,
     type: call.type,
     callerId: caller.id,
     callerName: caller.name,
     callerRole: caller.role,
     appointmentId: call.appointmentId ?? null,
-    ringStartedAt: call.ringStartedAt!.toISOString(),
-    ringDeadlineAt: call.ringDeadlineAt!.toISOString(),
+    ringStartedAt: (call.ringStartedAt ?? call.createdAt).toISOString(),
+    ringDeadlineAt: (call.ringDeadlineAt ?? call.createdAt).toISOString(),
   };
+}
+
+/**
+ * Tells the devices of every invitee still ringing (INVITED) that the ringing stopped, and why.
+ * Call before the participants are closed.
+ */
+export async function stopRinging(em: EntityManager, call: Call, participants: CallParticipant[], event: IncomingCallEvent): Promise<Publication[]> {
+  const ringing = participants.filter((p) => p.role === ParticipantRole.INVITEE && p.status === ParticipantStatus.INVITED);
+  if (ringing.length === 0) return [];
+  const payload = incoming(call, await callerOf(em, participants), event);
+  return ringing.map((p) => [topics.incomingCall(p.user.id), payload]);
+}
+
+export async function callerOf(em: EntityManager, participants: CallParticipant[]): Promise<CallerInfo> {
+  const caller = participants.find((p) => p.role === ParticipantRole.CALLER)!;
+  await em.populate(caller, ['user']);
+  const user = caller.user.unwrap();
+  return { id: user.id, name: user.name ?? null, role: user.role ?? null };
 }
 
 /**
@@ -125,14 +128,15 @@ export class CallService {
           createdAt: now,
           updatedAt: now,
         });
-        const participant = (userId: string, role: ParticipantRole) =>
+        const participant = (userId: string, role: ParticipantRole, position: number) =>
           em.create(CallParticipant, {
-            id: randomUUID(), call: created, user: userId, role, invitedAt: now, callCreatedAt: now,
+            id: randomUUID(), call: created, user: userId, role, position, invitedAt: now, callCreatedAt: now,
             status: role === ParticipantRole.CALLER && !scheduled ? ParticipantStatus.JOINED : ParticipantStatus.INVITED,
             joinedAt: role === ParticipantRole.CALLER && !scheduled ? now : null,
+            deviceId: role === ParticipantRole.CALLER ? ctx.deviceId : null,
           });
-        participant(viewer.id, ParticipantRole.CALLER);
-        for (const id of input.inviteeIds) participant(id, ParticipantRole.INVITEE);
+        participant(viewer.id, ParticipantRole.CALLER, 0);
+        input.inviteeIds.forEach((id, i) => participant(id, ParticipantRole.INVITEE, i + 1));
         await em.flush();
         await this.deps.audit.record(em, {
           actor: viewer, action: 'call.initiate', targetType: 'call', targetId: callId, callId, outcome: 'SUCCESS',
@@ -149,7 +153,7 @@ export class CallService {
       throw error;
     }
     if (!scheduled) {
-      const payload = ringing(call, viewer);
+      const payload = incoming(call, viewer);
       await this.publish(input.inviteeIds.map((id): Publication => [topics.incomingCall(id), payload]));
       this.deps.wakeTimersAt(call.ringDeadlineAt!);
     } else {
@@ -158,81 +162,93 @@ export class CallService {
     return call;
   }
 
-  /** An invitee picks up: the call becomes ACTIVE and every other ringing device stops. */
+  /**
+   * An invitee picks up on one of their devices: the call becomes ACTIVE and is bound to that
+   * device; their other devices hear ANSWERED_ELSEWHERE, other invitees STARTED.
+   */
   answer(ctx: Context, callId: string): Promise<Call> {
-    return this.change(ctx, callId, 'call.answer', ({ call, me, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.answer', async ({ em, call, me, participants, now, viewer, deviceId }) => {
       if (me.role !== ParticipantRole.INVITEE) throw forbidden('only an invitee can answer a call');
       call.status = transition(call.status, CallAction.ANSWER);
       call.answeredAt = now;
       call.answeredBy = viewer.id;
       call.timeToAnswerMs = now.getTime() - call.ringStartedAt!.getTime();
+      const caller = await callerOf(em, participants);
       me.status = ParticipantStatus.JOINED;
       me.joinedAt = now;
-      return [];
+      me.deviceId = deviceId;
+      const others = await stopRinging(em, call, participants, 'STARTED');
+      return [[topics.incomingCall(viewer.id), incoming(call, caller, 'ANSWERED_ELSEWHERE', deviceId)], ...others];
     });
   }
 
   /** An invitee turns the call down; when every invitee has, the call is DECLINED. */
   decline(ctx: Context, callId: string): Promise<Call> {
-    return this.change(ctx, callId, 'call.decline', ({ call, me, participants, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.decline', async ({ em, call, me, participants, now, viewer, deviceId }) => {
       if (me.role !== ParticipantRole.INVITEE) throw forbidden('only an invitee can decline a call; the caller cancels');
       if (call.status !== CallStatus.RINGING) transition(call.status, CallAction.DECLINE);
       if (me.status !== ParticipantStatus.INVITED) throw conflict(`this participant has already ${me.status === ParticipantStatus.DECLINED ? 'declined' : 'answered'}`);
       me.status = ParticipantStatus.DECLINED;
+      const publications: Publication[] = [
+        [topics.incomingCall(viewer.id), incoming(call, await callerOf(em, participants), 'DECLINED_ELSEWHERE', deviceId)],
+      ];
       const stillInvited = participants.some((p) => p.role === ParticipantRole.INVITEE && p.status === ParticipantStatus.INVITED);
       if (stillInvited) {
-        return [[topics.callEvents(call.id), {
-          kind: 'PARTICIPANT_DECLINED', callId: call.id, status: call.status, previousStatus: call.status,
-          actorId: viewer.id, reason: null, at: now.toISOString(),
-        }]];
+        publications.push([topics.callEvents(call.id), participantEvent('PARTICIPANT_DECLINED', call, viewer.id, now)]);
+        return publications;
       }
       call.status = transition(call.status, CallAction.DECLINE);
       this.end(call, participants, now, CallEndReason.DECLINED, viewer.id);
-      return [];
+      return publications;
     });
   }
 
   /** The caller withdraws a call that is scheduled or still ringing. */
   cancel(ctx: Context, callId: string): Promise<Call> {
-    return this.change(ctx, callId, 'call.cancel', ({ call, me, participants, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.cancel', async ({ em, call, me, participants, now, viewer }) => {
       if (me.role !== ParticipantRole.CALLER) throw forbidden('only the caller can cancel a call; an invitee declines');
+      const wasRinging = call.status === CallStatus.RINGING;
       call.status = transition(call.status, CallAction.CANCEL);
+      const stops = wasRinging ? await stopRinging(em, call, participants, 'CANCELLED') : [];
       this.end(call, participants, now, CallEndReason.CANCELLED, viewer.id);
-      return [];
+      return stops;
     });
   }
 
   /** Any participant in the call hangs up; the call is ENDED for everyone. */
   endCall(ctx: Context, callId: string, reason: CallEndReason): Promise<Call> {
-    return this.change(ctx, callId, 'call.end', ({ call, me, participants, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.end', async ({ em, call, me, participants, now, viewer }) => {
       const next = transition(call.status, CallAction.END);
       if (me.status !== ParticipantStatus.JOINED) throw forbidden('only a participant who is in the call can end it');
       call.status = next;
+      const stops = await stopRinging(em, call, participants, 'CANCELLED');
       this.end(call, participants, now, reason, viewer.id);
-      return [];
+      return stops;
     });
   }
 
   /** The caller's client gives up ringing before the server's own ring timeout does. */
   markMissed(ctx: Context, callId: string): Promise<Call> {
-    return this.change(ctx, callId, 'call.miss', ({ call, me, participants, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.miss', async ({ em, call, me, participants, now, viewer }) => {
       if (me.role !== ParticipantRole.CALLER) throw forbidden('only the caller can mark a call missed');
       call.status = transition(call.status, CallAction.MISS);
+      const stops = await stopRinging(em, call, participants, 'MISSED');
       this.end(call, participants, now, CallEndReason.NO_ANSWER, viewer.id);
-      return [];
+      return stops;
     });
   }
 
   /** A provider in the call records that it failed, with a code and technical details. */
   markFailed(ctx: Context, callId: string, code: CallFailureCode, message: string | null | undefined): Promise<Call> {
-    return this.change(ctx, callId, 'call.fail', ({ call, participants, now, viewer }) => {
+    return this.deps.changer.run(ctx, callId, 'call.fail', async ({ em, call, participants, now, viewer }) => {
       if (viewer.role === Role.PATIENT) throw forbidden('patients cannot mark a call failed');
       const details = text(message, 'message', 500);
       call.status = transition(call.status, CallAction.FAIL);
       call.failureCode = code;
       call.failureMessage = details;
+      const stops = await stopRinging(em, call, participants, 'FAILED');
       this.end(call, participants, now, CallEndReason.FAILED, viewer.id);
-      return [];
+      return stops;
     });
   }
 
@@ -244,58 +260,8 @@ export class CallService {
     closeParticipants(participants, now);
   }
 
-  /**
-   * Runs one lifecycle change: locks the call row, checks that the viewer takes part, applies
-   * `apply`, writes the audit row, commits, then publishes the status change and `apply`'s extras.
-   * A refusal is audited too, in a transaction of its own.
-   */
-  private async change(
-    ctx: Context,
-    rawCallId: string,
-    action: string,
-    apply: (change: Change) => Publication[],
-  ): Promise<Call> {
-    const viewer = requireViewer(ctx);
-    const callId = uuid(rawCallId, 'callId');
-    const publications: Publication[] = [];
-    let call: Call;
-    try {
-      call = await ctx.em.transactional(async (em) => {
-        const found = await em.findOne(Call, callId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        const participants = found ? await em.find(CallParticipant, { call: callId }) : [];
-        const me = participants.find((p) => p.user.id === viewer.id);
-        if (!found || (!me && !isAdmin(viewer))) throw notFound('call');
-        if (!me) throw forbidden('admins have read-only access to calls they are not part of');
-        const previous = found.status;
-        const now = new Date();
-        publications.push(...apply({ em, call: found, participants, me, viewer, now }));
-        if (found.status !== previous) {
-          found.updatedAt = now;
-          publications.push([topics.callEvents(callId), statusChanged(found, previous, viewer.id)]);
-        }
-        await em.flush();
-        await this.deps.audit.record(em, {
-          actor: viewer, action, targetType: 'call', targetId: callId, callId, outcome: 'SUCCESS', request: ctx.request,
-          details: { from: previous, to: found.status },
-        });
-        return found;
-      });
-    } catch (error) {
-      if (error instanceof AppError) {
-        await this.deps.audit.recordNow(ctx.em, {
-          actor: viewer, action, targetType: 'call', targetId: callId, callId, request: ctx.request,
-          outcome: 'DENIED', errorCode: error.code,
-        });
-      }
-      throw error;
-    }
-    ctx.loaders.clear();
-    await this.publish(publications);
-    return call;
-  }
-
   private async publish(publications: Publication[]): Promise<void> {
-    await Promise.all(publications.map(([topic, payload]) => this.deps.pubsub.publish(topic, payload)));
+    await this.deps.changer.publish(publications);
   }
 
   private findByIdempotencyKey(em: EntityManager, viewer: Viewer, key: string): Promise<Call | null> {

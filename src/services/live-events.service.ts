@@ -4,7 +4,7 @@ import { Call } from '../entities/call.entity.js';
 import { CallParticipant } from '../entities/call-participant.entity.js';
 import { notFound } from '../errors.js';
 import { topics, type PubSub } from '../pubsub/pubsub.js';
-import { replayThenLive } from '../pubsub/replay.js';
+import { replayThenLive, skipping } from '../pubsub/replay.js';
 import type { AuditService } from './audit.service.js';
 import type { CallEventPayload, IncomingCallPayload } from './call-events.js';
 import { uuid } from './validation.js';
@@ -35,11 +35,15 @@ export class LiveEventsService {
       [viewer.id],
     );
     const ringing = rows.map((r): IncomingCallPayload => ({
+      event: 'RINGING',
+      deviceId: null,
       callId: r.id, type: r.type, callerId: r.caller_id, callerName: r.caller_name, callerRole: r.caller_role,
       appointmentId: r.appointment_id, ringStartedAt: new Date(r.ring_started_at).toISOString(),
       ringDeadlineAt: new Date(r.ring_deadline_at).toISOString(),
     }));
-    return replayThenLive(ringing, live, (p) => p.callId);
+    // What this device did itself (answered, declined) it is not told about as *_ELSEWHERE.
+    const own = (p: IncomingCallPayload) => p.deviceId !== null && p.deviceId === ctx.deviceId;
+    return skipping(replayThenLive(ringing, live, (p) => `${p.event}:${p.callId}`), own);
   }
 
   /**

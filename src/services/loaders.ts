@@ -7,7 +7,7 @@ import { CallParticipant } from '../entities/call-participant.entity.js';
  * loader per request, cleared after a mutation so a request never reads its own stale cache.
  */
 export interface Loaders {
-  /** The participants of each call (with their users), in invitation order, caller first. */
+  /** The participants of each call (with their users): the caller, then the invitees as they were listed. */
   participantsByCall: DataLoader<string, CallParticipant[]>;
   clear(): void;
 }
@@ -20,7 +20,7 @@ export function createLoaders(em: EntityManager): Loaders {
     const rows = await em.fork().find(
       CallParticipant,
       { call: { $in: [...callIds] } },
-      { populate: ['user'], orderBy: { role: 'asc', invitedAt: 'asc', id: 'asc' } },
+      { populate: ['user'], orderBy: { position: 'asc', id: 'asc' } },
     );
     const byCall = new Map<string, CallParticipant[]>(callIds.map((id) => [id, []]));
     for (const row of rows) byCall.get(row.call.id)?.push(row);

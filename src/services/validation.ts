@@ -32,10 +32,22 @@ export function reference(value: string | null | undefined, field: string): stri
   return value;
 }
 
-/** A free-text field: trimmed, at most `max` characters, never echoed back. */
+/** Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in text. */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A free-text field: trimmed, at most `max` characters, no control characters, never echoed back. */
 export function text(value: string | null | undefined, field: string, max: number): string | null {
   if (value === null || value === undefined) return null;
+  if (CONTROL_CHARACTERS.test(value)) throw badInput(`${field} must not contain control characters`, field);
   const trimmed = value.trim();
   if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters, got ${trimmed.length}`, field);
   return trimmed || null;
+}
+
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A client's device id (8-64 letters, digits, _ and -), or BAD_USER_INPUT naming where it came from. */
+export function validDeviceId(value: string, field: string): string {
+  if (!DEVICE_ID.test(value)) throw badInput(`${field} must be 8-64 letters, digits, _ and -, got ${described(value)}`, field);
+  return value;
 }

@@ -1,0 +1,62 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import type { Context } from '../context.js';
+import type { Call } from '../entities/call.entity.js';
+import { CallObject } from '../schema/call.type.js';
+import type { SignalDeliveryKind } from '../schema/enums.js';
+import {
+  IceConfigurationObject, JoinCallResult, MediaStateInputObject, SendSignalInputObject, SendSignalResult, SignalObject,
+} from '../schema/signaling.type.js';
+import type { IceService } from '../services/ice.service.js';
+import type { RoomService } from '../services/room.service.js';
+import type { SignalingService } from '../services/signaling.service.js';
+import type { SignalEnvelope } from '../signaling/signal.js';
+
+type Data = SubscribeResolverData<unknown, { callId: string; afterSeq: number }, Context>;
+
+/** Signaling, rooms and ICE servers (docs/SIGNALING.md). */
+@Resolver()
+export class SignalingResolver {
+  constructor(
+    private readonly signaling: SignalingService,
+    private readonly rooms: RoomService,
+    private readonly ice: IceService,
+  ) {}
+
+  @Mutation(() => SendSignalResult, { description: 'Relay a signaling message to another participant. Send it over the graphql-ws socket.' })
+  async sendSignal(@Ctx() ctx: Context, @Arg('input', () => SendSignalInputObject) input: SendSignalInputObject): Promise<SendSignalResult> {
+    const envelope = await this.signaling.send(ctx, input);
+    return { seq: envelope.seq, toParticipantId: envelope.to };
+  }
+
+  @Subscription(() => SignalObject, {
+    description: 'Your signals for a call after afterSeq, then live; in order, each once. Holding it open is your presence in the call.',
+    subscribe: ({ context, args }: Data) => context.signaling.open(context, args.callId, args.afterSeq),
+  })
+  signals(
+    @Arg('callId', () => ID) _callId: string,
+    @Arg('afterSeq', () => Int, { defaultValue: 0, description: 'The seq of the last signal you processed (0 for none).' }) _afterSeq: number,
+    @Root() e: SignalEnvelope,
+  ): SignalObject {
+    return { seq: e.seq, callId: e.callId, fromParticipantId: e.from, kind: e.kind as SignalDeliveryKind, payload: e.payload, sentAt: new Date(e.at) };
+  }
+
+  @Mutation(() => JoinCallResult, { description: 'Enter the media session of an ACTIVE call from this device; tells you whether you are the polite peer.' })
+  joinCall(@Ctx() ctx: Context, @Arg('callId', () => ID) callId: string) {
+    return this.rooms.join(ctx, callId);
+  }
+
+  @Mutation(() => CallObject, { description: 'Leave an ACTIVE call on purpose; it ends when fewer than two remain.' })
+  leaveCall(@Ctx() ctx: Context, @Arg('callId', () => ID) callId: string): Promise<Call> {
+    return this.rooms.leave(ctx, callId);
+  }
+
+  @Mutation(() => CallObject, { description: 'Tell the others whether your microphone, camera and screen share are on.' })
+  updateMediaState(@Ctx() ctx: Context, @Arg('input', () => MediaStateInputObject) input: MediaStateInputObject): Promise<Call> {
+    return this.rooms.updateMediaState(ctx, input);
+  }
+
+  @Query(() => IceConfigurationObject, { description: 'STUN/TURN servers and short-lived TURN credentials for a RINGING or ACTIVE call you are in.' })
+  async iceServers(@Ctx() ctx: Context, @Arg('callId', () => ID) callId: string) {
+    return this.ice.forCall(ctx, callId);
+  }
+}

@@ -1,0 +1,154 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { CallParticipant } from '../entities/call-participant.entity.js';
+import { Call } from '../entities/call.entity.js';
+import { CallEndReason, CallStatus, ConnectionState, ParticipantStatus } from '../entities/enums.js';
+import { describe } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { topics } from '../pubsub/pubsub.js';
+import type { AuditService } from './audit.service.js';
+import { closeParticipants, type CallChanger, type Publication } from './call-change.js';
+import { participantEvent, statusChanged } from './call-events.js';
+import { CallAction, transition } from './call-state-machine.js';
+
+export interface PresenceDeps {
+  em: () => EntityManager;
+  changer: CallChanger;
+  audit: AuditService;
+  logger: Logger;
+  graceMs: number;
+  reconnectWindowMs: number;
+  leaseMs: number;
+}
+
+/**
+ * Who is connected to a call's media session (docs/SIGNALING.md section 6). A participant is
+ * CONNECTED while one of their `signals` subscriptions is open; the subscription is the session.
+ * All state is in PostgreSQL, so any instance can take over: each instance renews a lease on the
+ * sessions it holds, and the sweep (run by the timers) turns closed or unrenewed sessions into
+ * DISCONNECTED after the grace period, and DISCONNECTED into LOST after the reconnect window.
+ */
+export class PresenceService {
+  private readonly held = new Set<string>();
+  private renewer?: NodeJS.Timeout;
+
+  constructor(private readonly deps: PresenceDeps) {}
+
+  start(): void {
+    this.renewer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.deps.leaseMs / 3)));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.renewer);
+    // Sessions this instance holds end with it; close them so the others see it within the grace period.
+    await Promise.all([...this.held].map((id) => this.close(id)));
+  }
+
+  /**
+   * Opens a session for a joined participant. Returns its id, or null when the participant is not
+   * in the call. A participant who was DISCONNECTED is CONNECTED again, and the others are told.
+   */
+  async open(callId: string, userId: string): Promise<string | null> {
+    const sessionId = randomUUID();
+    const now = new Date();
+    const rows = await this.deps.em().execute<{ previous: string | null }[]>(
+      `WITH previous AS (
+         SELECT id, connection FROM call_participants WHERE call_id = ? AND user_id = ? AND status = 'JOINED' FOR UPDATE
+       )
+       UPDATE call_participants p SET connection = 'CONNECTED', session_id = ?, session_closed_at = NULL, lease_until = ?,
+              disconnected_at = NULL, reconnect_deadline_at = NULL
+         FROM previous WHERE p.id = previous.id
+       RETURNING previous.connection AS previous`,
+      [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs)],
+    );
+    if (rows.length === 0) return null;
+    this.held.add(sessionId);
+    if (rows[0]!.previous === ConnectionState.DISCONNECTED) {
+      const call = await this.deps.em().findOneOrFail(Call, callId);
+      await this.deps.changer.publish([[topics.callEvents(callId), participantEvent('PARTICIPANT_RECONNECTED', call, userId, now)]]);
+    }
+    return sessionId;
+  }
+
+  /** Marks a session closed; its participant becomes DISCONNECTED after the grace period unless a new session replaces it. */
+  async close(sessionId: string): Promise<void> {
+    this.held.delete(sessionId);
+    await this.deps.em().execute(
+      `UPDATE call_participants SET session_closed_at = ? WHERE session_id = ? AND connection = 'CONNECTED' AND session_closed_at IS NULL`,
+      [new Date(), sessionId],
+    );
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    try {
+      await this.deps.em().execute(
+        `UPDATE call_participants SET lease_until = ? WHERE session_id IN (?) AND session_closed_at IS NULL`,
+        [new Date(Date.now() + this.deps.leaseMs), [...this.held]],
+      );
+    } catch (error) {
+      this.deps.logger.warn('presence lease renewal failed', { error: describe(error) });
+    }
+  }
+
+  /**
+   * One round of the presence timers: claims active calls with a participant whose session
+   * closed more than the grace period ago or whose lease ran out, or whose reconnect window
+   * passed, and moves them on. Call rows are locked first (as every call change does), with
+   * SKIP LOCKED, so instances never handle the same call twice or deadlock. Returns how many calls.
+   */
+  async sweep(): Promise<number> {
+    const publications: Publication[] = [];
+    const now = new Date();
+    const claimed = await this.deps.em().transactional(async (em) => {
+      const graceCutoff = new Date(now.getTime() - this.deps.graceMs);
+      const rows = await em.execute<Record<string, unknown>[]>(
+        `SELECT c.* FROM calls c
+          WHERE c.status = 'ACTIVE' AND c.id IN (
+            SELECT call_id FROM call_participants
+             WHERE (connection = 'CONNECTED' AND (session_closed_at <= ? OR lease_until < ?))
+                OR (connection = 'DISCONNECTED' AND reconnect_deadline_at <= ?))
+          LIMIT 50 FOR UPDATE OF c SKIP LOCKED`,
+        [graceCutoff, now, now],
+      );
+      const calls = rows.map((row) => em.map(Call, row));
+      if (calls.length === 0) return 0;
+      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } });
+      for (const call of calls) {
+        const own = participants.filter((p) => p.call.id === call.id);
+        for (const p of own) {
+          if (p.connection === ConnectionState.CONNECTED && ((p.sessionClosedAt && p.sessionClosedAt <= graceCutoff) || (p.leaseUntil && p.leaseUntil < now))) {
+            p.connection = ConnectionState.DISCONNECTED;
+            p.disconnectedAt = p.sessionClosedAt ?? p.leaseUntil;
+            p.reconnectDeadlineAt = new Date(p.disconnectedAt!.getTime() + this.deps.reconnectWindowMs);
+            publications.push([topics.callEvents(call.id), participantEvent('PARTICIPANT_DISCONNECTED', call, p.user.id, now)]);
+            await this.deps.audit.record(em, { actor: null, action: 'participant.disconnect', targetType: 'call', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
+          } else if (p.connection === ConnectionState.DISCONNECTED && p.reconnectDeadlineAt && p.reconnectDeadlineAt <= now) {
+            p.connection = ConnectionState.LOST;
+            p.status = ParticipantStatus.LEFT;
+            p.leftAt = p.disconnectedAt;
+            publications.push([topics.callEvents(call.id), participantEvent('PARTICIPANT_LOST', call, p.user.id, now)]);
+            await this.deps.audit.record(em, { actor: null, action: 'participant.lost', targetType: 'call', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
+          }
+        }
+        // A call with fewer than two people left in it is over: in a 1:1 call, the peer was lost.
+        const remaining = own.filter((p) => p.status === ParticipantStatus.JOINED);
+        if (remaining.length < 2 && own.some((p) => p.connection === ConnectionState.LOST)) {
+          const previous = call.status;
+          call.status = transition(call.status, CallAction.END);
+          call.endedAt = now;
+          call.endReason = CallEndReason.PEER_LOST;
+          if (call.answeredAt) call.durationMs = now.getTime() - call.answeredAt.getTime();
+          call.updatedAt = now;
+          closeParticipants(own, now);
+          publications.push([topics.callEvents(call.id), statusChanged(call, previous, null)]);
+          await this.deps.audit.record(em, { actor: null, action: 'call.end', targetType: 'call', targetId: call.id, callId: call.id, outcome: 'SUCCESS', details: { from: previous, to: CallStatus.ENDED, reason: CallEndReason.PEER_LOST } });
+        }
+      }
+      await em.flush();
+      return calls.length;
+    });
+    await this.deps.changer.publish(publications);
+    return claimed;
+  }
+}

@@ -1,0 +1,154 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireViewer, type Context } from '../context.js';
+import { CallStatus, ParticipantStatus } from '../entities/enums.js';
+import { badInput, conflict, notFound } from '../errors.js';
+import { payloadProblem, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
+import type { SignalRelay } from '../signaling/signal-relay.js';
+import type { AuditService } from './audit.service.js';
+import type { PresenceService } from './presence.service.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { userId, uuid } from './validation.js';
+
+export interface SendSignalInput {
+  callId: string;
+  toParticipantId?: string | null;
+  kind: SignalKind;
+  payload: string;
+}
+
+/** What the hot path needs to know about a call, cached briefly so a candidate costs no query. */
+interface Membership {
+  status: CallStatus;
+  participants: Map<string, { status: ParticipantStatus; deviceId: string | null }>;
+  loadedAt: number;
+}
+
+/** How long a membership view may be reused. Changes made by this instance drop it at once. */
+const MEMBERSHIP_TTL_MS = 1_000;
+
+/**
+ * The GraphQL-facing side of signaling: who may send what to whom and when (docs/SIGNALING.md
+ * section 4), over the relay core. Sending costs no database write and, within the membership
+ * TTL, no read either.
+ */
+export class SignalingService {
+  private readonly memberships = new Map<string, Promise<Membership>>();
+
+  constructor(
+    private readonly deps: {
+      em: () => EntityManager;
+      relay: SignalRelay;
+      presence: PresenceService;
+      audit: AuditService;
+      limiter: RateLimiter;
+    },
+  ) {}
+
+  /** Drops the cached view of a call (its status or participants changed). */
+  forget(callId: string): void {
+    this.memberships.delete(callId);
+  }
+
+  /** Relays one signal to a participant's inbox. Resolves with the envelope as stored. */
+  async send(ctx: Context, input: SendSignalInput): Promise<SignalEnvelope> {
+    const viewer = requireViewer(ctx);
+    const callId = uuid(input.callId, 'callId');
+    const members = await this.membership(callId);
+    const me = members?.participants.get(viewer.id);
+    if (!members || !me) throw notFound('call');
+    if (members.status !== CallStatus.ACTIVE) {
+      throw conflict(`signals flow only while the call is ACTIVE; it is ${members.status}`, { currentStatus: members.status });
+    }
+    if (me.status !== ParticipantStatus.JOINED) throw conflict('join the call before sending signals');
+    if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+    const to = this.recipient(members, viewer.id, input.toParticipantId);
+    this.deps.limiter.take(viewer.id);
+    const problem = payloadProblem(input.kind, input.payload);
+    if (problem) throw badInput(problem, 'payload');
+    return this.deps.relay.send({ callId, from: viewer.id, to, kind: input.kind, payload: input.payload });
+  }
+
+  /**
+   * The viewer's inbox for a call after `afterSeq`, as long as the subscription lasts. Opening it
+   * makes the participant CONNECTED (their presence); closing it starts the grace period.
+   */
+  async open(ctx: Context, rawCallId: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+    const viewer = requireViewer(ctx);
+    const callId = uuid(rawCallId, 'callId');
+    if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput(`afterSeq must be a whole number of at least 0, got ${afterSeq}`, 'afterSeq');
+    this.forget(callId);
+    const members = await this.membership(callId);
+    const me = members?.participants.get(viewer.id);
+    await this.deps.audit.recordNow(ctx.em, {
+      actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
+      outcome: me ? 'SUCCESS' : 'DENIED', errorCode: me ? null : 'NOT_FOUND', details: { afterSeq },
+    });
+    if (!members || !me) throw notFound('call');
+    if (members.status !== CallStatus.RINGING && members.status !== CallStatus.ACTIVE) {
+      throw conflict(`signals are open only while the call is RINGING or ACTIVE; it is ${members.status}`, { currentStatus: members.status });
+    }
+    if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+    const stream = await this.deps.relay.open(callId, viewer.id, afterSeq);
+    const session = await this.deps.presence.open(callId, viewer.id);
+    if (!session) return stream;
+    const presence = this.deps.presence;
+    const iterator: AsyncIterableIterator<SignalEnvelope> = {
+      next: () => stream.next(),
+      async return() {
+        await presence.close(session);
+        return (await stream.return?.()) ?? { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  private recipient(members: Membership, from: string, requested: string | null | undefined): string {
+    if (requested) {
+      const to = userId(requested, 'toParticipantId');
+      if (to === from) throw badInput('toParticipantId must be another participant, not yourself', 'toParticipantId');
+      const them = members.participants.get(to);
+      if (!them) throw notFound('participant');
+      if (them.status !== ParticipantStatus.JOINED) throw conflict('that participant is not in the call');
+      return to;
+    }
+    const others = [...members.participants.keys()].filter((id) => id !== from);
+    if (others.length !== 1) throw badInput(`toParticipantId is required in a call with ${others.length + 1} participants`, 'toParticipantId');
+    return others[0]!;
+  }
+
+  private membership(callId: string): Promise<Membership | null> {
+    const cached = this.memberships.get(callId);
+    if (cached) {
+      return cached.then((m) => {
+        if (m && Date.now() - m.loadedAt <= MEMBERSHIP_TTL_MS) return m;
+        if (this.memberships.get(callId) === cached) this.memberships.delete(callId);
+        return m ? this.membership(callId) : null;
+      });
+    }
+    const loading = this.load(callId);
+    this.memberships.set(callId, loading as Promise<Membership>);
+    return loading.then((m) => {
+      if (!m) this.memberships.delete(callId);
+      return m;
+    }, (error) => {
+      this.memberships.delete(callId);
+      throw error;
+    });
+  }
+
+  private async load(callId: string): Promise<Membership | null> {
+    const rows = await this.deps.em().execute<{ status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
+      `SELECT c.status, p.user_id, p.status AS participant_status, p.device_id
+         FROM calls c JOIN call_participants p ON p.call_id = c.id WHERE c.id = ?`,
+      [callId],
+    );
+    if (rows.length === 0) return null;
+    if (this.memberships.size > 10_000) this.memberships.clear();
+    return {
+      status: rows[0]!.status,
+      participants: new Map(rows.map((r) => [r.user_id, { status: r.participant_status, deviceId: r.device_id }])),
+      loadedAt: Date.now(),
+    };
+  }
+}

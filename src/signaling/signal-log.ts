@@ -1,0 +1,23 @@
+import type { SignalEnvelope } from './signal.js';
+
+/**
+ * The inboxes behind resume: per call and recipient, numbered signals kept for the reconnect
+ * window and no longer (they carry network addresses).
+ */
+export interface SignalLog {
+  /**
+   * Numbers `signal` as the next entry of the (callId, to) inbox, stores it, and publishes it to
+   * that inbox's live subscribers, atomically. Resolves with the stored envelope.
+   */
+  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope>;
+  /**
+   * Entries with seq > afterSeq still kept, oldest first. `firstKept` is the seq of the oldest
+   * entry kept (or the next seq when none is), so a caller can tell what was already dropped.
+   */
+  readAfter(callId: string, to: string, afterSeq: number): Promise<{ entries: SignalEnvelope[]; firstKept: number }>;
+  /** The topic on which `append` publishes entries of this inbox. */
+  topic(callId: string, to: string): string;
+  close(): Promise<void>;
+}
+
+export const inboxTopic = (callId: string, to: string) => `call:${callId}:signals:${to}`;

@@ -1,0 +1,82 @@
+/**
+ * The signaling message kinds and their payload rules, as written in docs/SIGNALING.md section 3.
+ * Pure: no I/O, no GraphQL.
+ */
+export enum SignalKind {
+  OFFER = 'OFFER',
+  ANSWER = 'ANSWER',
+  ICE_CANDIDATE = 'ICE_CANDIDATE',
+  END_OF_CANDIDATES = 'END_OF_CANDIDATES',
+  RENEGOTIATE = 'RENEGOTIATE',
+  ICE_RESTART = 'ICE_RESTART',
+}
+
+export const KiB = 1024;
+
+/** Largest payload of each kind, in bytes of UTF-8. */
+export const payloadLimits: Record<SignalKind, number> = {
+  OFFER: 64 * KiB,
+  ANSWER: 64 * KiB,
+  ICE_RESTART: 64 * KiB,
+  ICE_CANDIDATE: 2 * KiB,
+  END_OF_CANDIDATES: 2 * KiB,
+  RENEGOTIATE: 256,
+};
+
+/** A signal as the server delivers it: stamped with the sender and its place in the recipient's inbox. */
+export interface SignalEnvelope {
+  /** Position in the recipient's inbox for this call: 1, 2, 3... */
+  seq: number;
+  callId: string;
+  /** The sender's user id, from their token. */
+  from: string;
+  to: string;
+  /** A message kind, or `RESYNC` when signals before `seq + 1` were no longer kept. */
+  kind: SignalKind | 'RESYNC';
+  payload: string;
+  /** Epoch milliseconds when the server accepted it. */
+  at: number;
+}
+
+/** Why a payload is not acceptable for its kind, or null when it is. Never echoes the payload. */
+export function payloadProblem(kind: SignalKind, payload: string): string | null {
+  const limit = payloadLimits[kind];
+  const size = Buffer.byteLength(payload, 'utf8');
+  if (size > limit) return `a ${kind} payload may be at most ${limit} bytes, got ${size}`;
+  switch (kind) {
+    case SignalKind.OFFER:
+    case SignalKind.ANSWER:
+    case SignalKind.ICE_RESTART:
+      return payload.startsWith('v=0') ? null : `a ${kind} payload must be an SDP description starting with "v=0"`;
+    case SignalKind.ICE_CANDIDATE:
+      return candidateProblem(payload);
+    case SignalKind.END_OF_CANDIDATES:
+      if (payload === '') return null;
+      return isJsonObject(payload) ? null : 'an END_OF_CANDIDATES payload must be empty or a JSON object';
+    case SignalKind.RENEGOTIATE:
+      return null;
+  }
+}
+
+function candidateProblem(payload: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return 'an ICE_CANDIDATE payload must be the JSON of an RTCIceCandidateInit';
+  }
+  const candidate = (parsed as { candidate?: unknown } | null)?.candidate;
+  if (typeof candidate !== 'string' || !candidate.startsWith('candidate:')) {
+    return 'an ICE_CANDIDATE payload must have a "candidate" string starting with "candidate:"';
+  }
+  return null;
+}
+
+function isJsonObject(payload: string): boolean {
+  try {
+    const parsed = JSON.parse(payload);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
