@@ -103,3 +103,30 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
     new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
   ]);
 }
+
+/** Runs a query or mutation over the socket (as clients send signals) and resolves with its one result. */
+export function request<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables: Vars<V>, timeoutMs = 5_000): Promise<ExecutionResult<R>> {
+  return withDeadline(new Promise<ExecutionResult<R>>((resolve, reject) => {
+    let result: ExecutionResult<R> | undefined;
+    client.subscribe<R>(
+      { query: print(document), variables: variables as Record<string, unknown> },
+      {
+        next: (r) => (result = r as ExecutionResult<R>),
+        error: (error) => (Array.isArray(error) ? resolve({ errors: error } as ExecutionResult<R>) : reject(error)),
+        complete: () => (result ? resolve(result) : reject(new Error('completed without a result'))),
+      },
+    );
+  }), timeoutMs, `result of ${print(document).split('\n')[0]}`);
+}
+
+/** A graphql-ws client for `token` on device `deviceId`. */
+export function deviceClient(wsUrl: string, token: string, deviceId: string, onClose?: (code: number, reason: string) => void): Client {
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}`, deviceId },
+    on: { closed: (event) => onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
+  });
+}
