@@ -133,7 +133,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     schema,
     verifier,
     maxQueryDepth: config.maxQueryDepth,
-    connectionInitWaitTimeoutMs: 10_000,
+    connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
     formatError: formatError(logger),
     context: (viewer, deviceId, extra) => contextFor(viewer, deviceId, requestMeta(extra.request)),
   });

@@ -31,6 +31,8 @@ export interface Config {
   maxQueryDepth: number;
   /** `debug`, `info`, `warn` or `error` (default `info`; `warn` under test). */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long a socket may stay open without `connection_init` before it is closed with 4408 (default 10 000 ms). */
+  wsInitTimeoutMs: number;
   /** Redis for pub/sub and signal inboxes across instances; unset: in-process (one instance). */
   redisUrl?: string;
   /** How long a dropped participant may come back, and how long signals are kept (default 30 000 ms). */
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int('MAX_QUERY_DEPTH', 12, 2, 64),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info', problems),
     redisUrl,
+    wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 10_000, 100, 120_000),
     reconnectWindowMs: int('RECONNECT_WINDOW_MS', 30_000, 1_000, 600_000),
     presenceGraceMs: int('PRESENCE_GRACE_MS', 2_000, 0, 60_000),
     presenceLeaseMs: int('PRESENCE_LEASE_MS', 15_000, 1_000, 600_000),

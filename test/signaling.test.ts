@@ -1,10 +1,11 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AnswerCallDocument, EndCallDocument, GetCallDocument, InitiateCallDocument, MeDocument,
+  AnswerCallDocument, CallEventsDocument, EndCallDocument, GetCallDocument, IceServersDocument, IncomingCallDocument,
+  InitiateCallDocument, JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { connected, deviceClient, execute, request } from './helpers/client.js';
+import { connected, deviceClient, execute, request, subscribe } from './helpers/client.js';
 import { TestPeer } from './helpers/peer.js';
 
 let app: TestApp;
@@ -74,6 +75,183 @@ describe('two WebRTC peers negotiating only through the API', () => {
       expect(p.status).toBe('LEFT');
       expect(p.joinedAt).toBeTruthy();
       expect(p.leftAt).toBe(call.endedAt);
+    }
+  });
+});
+
+describe('resume after a dropped socket', () => {
+  it('delivers every signal missed while the socket was down, in order, exactly once, and the call still connects', async () => {
+    const { adaSocket, patSocket, callId } = await activeCall('pat-phone-resume');
+    const ada = new TestPeer(adaSocket, 'ada', callId);
+    const pat = new TestPeer(patSocket, 'pat', callId);
+    peers.push(ada, pat);
+    await ada.join();
+    await pat.join();
+    // Drop pat's socket right after she has handled the offer (and answered): ada's candidates are
+    // then lost with the socket or sent while she is away.
+    let dropped!: () => void;
+    const down = new Promise<void>((resolve) => (dropped = resolve));
+    pat.afterSignal = async (signal) => {
+      if (signal.kind !== 'OFFER') return;
+      pat.afterSignal = undefined;
+      await pat.drop();
+      dropped();
+    };
+    await ada.start();
+    await down;
+    expect(pat.lastSeq).toBe(1);
+    pat.resume(await socket('pat', 'pat-phone-resume'));
+    await Promise.all([ada.connected(), pat.connected()]);
+    (await ada.channelOpen()).send('still there?');
+    expect(await pat.nextMessage()).toBe('still there?');
+    const seqs = pat.received.map((s) => s.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(pat.received.at(-1)?.kind).toBe('END_OF_CANDIDATES');
+    // The candidates arrived only through the resumed subscription.
+    expect(pat.received.length).toBeGreaterThan(2);
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+});
+
+/** The next event that is not PARTICIPANT_JOINED (joins happen around the events under test). */
+async function nextEvent(events: ReturnType<typeof subscribe<unknown, unknown>>, timeoutMs = 5_000) {
+  for (;;) {
+    const event = ((await events.next(timeoutMs)).data as { callEvents: { kind: string } }).callEvents;
+    if (event.kind !== 'PARTICIPANT_JOINED') return event;
+  }
+}
+
+describe('presence', () => {
+  it('marks a dropped participant DISCONNECTED after the grace period and RECONNECTED when they return', async () => {
+    const { adaSocket, callId } = await activeCall('pat-tab-presence');
+    const events = subscribe(adaSocket, CallEventsDocument, { callId });
+    expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+    const first = await socket('pat', 'pat-tab-presence');
+    const inbox = subscribe(first, SignalsDocument, { callId, afterSeq: 0 });
+    // The subscription is live once a signal sent to pat arrives through it.
+    await request(adaSocket, JoinCallDocument, { callId });
+    await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    expect((await inbox.next()).data?.signals.seq).toBe(1);
+    await first.dispose();
+    expect(await nextEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_DISCONNECTED', participantId: 'pat', status: 'ACTIVE' });
+    const back = await socket('pat', 'pat-tab-presence');
+    const again = subscribe(back, SignalsDocument, { callId, afterSeq: 1 });
+    expect(await nextEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_RECONNECTED', participantId: 'pat' });
+    const call = (await execute(app.url, GetCallDocument, { id: callId }, tokens.ada)).call;
+    expect(call.participants.find((p) => p.user.id === 'pat')?.status).toBe('JOINED');
+    again.dispose();
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+
+  it('ends a 1:1 call with PEER_LOST when the dropped participant does not come back in time', async () => {
+    const { adaSocket, callId } = await activeCall('pat-tab-lost');
+    const events = subscribe(adaSocket, CallEventsDocument, { callId });
+    expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+    const gone = await socket('pat', 'pat-tab-lost');
+    const inbox = subscribe(gone, SignalsDocument, { callId, afterSeq: 0 });
+    await request(adaSocket, JoinCallDocument, { callId });
+    await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    await inbox.next();
+    await gone.dispose();
+    const kinds: string[] = [];
+    for (let i = 0; i < 3; i++) kinds.push((await nextEvent(events as never, 8_000)).kind);
+    expect(kinds).toEqual(['PARTICIPANT_DISCONNECTED', 'PARTICIPANT_LOST', 'STATUS_CHANGED']);
+    const call = (await execute(app.url, GetCallDocument, { id: callId }, tokens.ada)).call;
+    expect(call).toMatchObject({ status: 'ENDED', endReason: 'PEER_LOST' });
+    const pat = call.participants.find((p) => p.user.id === 'pat')!;
+    expect(pat.status).toBe('LEFT');
+    expect(pat.leftAt).toBeTruthy();
+  });
+
+  it('tells the others when a participant turns the camera off', async () => {
+    const { adaSocket, patSocket, callId } = await activeCall('pat-tab-media');
+    const events = subscribe(adaSocket, CallEventsDocument, { callId });
+    expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+    const updated = await request(patSocket, UpdateMediaStateDocument, { input: { callId, audio: true, video: false, screen: false } });
+    expect(updated.data?.updateMediaState.participants.find((p) => p.user.id === 'pat')).toMatchObject({ audio: true, video: false, screen: false });
+    expect((await events.next()).data?.callEvents).toMatchObject({
+      kind: 'PARTICIPANT_MEDIA_CHANGED', participantId: 'pat', media: { audio: true, video: false, screen: false },
+    });
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+});
+
+describe('several devices', () => {
+  it('rings on every device, binds the call to the one that answers, and keeps the others out', async () => {
+    const phone = await socket('pat', 'pat-phone-multi');
+    const laptop = await socket('pat', 'pat-laptop-multi');
+    const adaSocket = await socket('ada', 'ada-desk-multi');
+    const phoneRing = subscribe(phone, IncomingCallDocument, {});
+    const laptopRing = subscribe(laptop, IncomingCallDocument, {});
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    const ringing = async (ring: typeof phoneRing) => {
+      for (;;) {
+        const heard = (await ring.next()).data!.incomingCall;
+        if (heard.callId === callId) return heard;
+      }
+    };
+    expect((await ringing(phoneRing)).event).toBe('RINGING');
+    expect((await ringing(laptopRing)).event).toBe('RINGING');
+    expect((await request(laptop, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
+    expect((await ringing(phoneRing)).event).toBe('ANSWERED_ELSEWHERE');
+
+    const signals = subscribe(phone, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await signals.next()).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    const sent = await request(phone, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    expect(sent.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    expect((await request(phone, JoinCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    // The laptop is in: it joins and may signal.
+    expect((await request(laptop, JoinCallDocument, { callId })).data?.joinCall.polite).toBe(true);
+    expect((await request(laptop, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+
+    // The laptop was not told ANSWERED_ELSEWHERE about its own answer: its next event is the next call.
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+    const next = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    expect((await laptopRing.next()).data?.incomingCall).toMatchObject({ callId: next, event: 'RINGING' });
+    await execute(app.url, (await import('./generated/graphql.js')).CancelCallDocument, { callId: next }, tokens.ada);
+  });
+});
+
+describe('isolation', () => {
+  it('keeps an outsider out of a call\'s signals, exactly as if it did not exist', async () => {
+    const { callId } = await activeCall('pat-tab-isolation');
+    const eve = await socket('eve', 'eve-tab-isolation');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const sub = subscribe(eve, SignalsDocument, { callId, afterSeq: 0 });
+    const subMissing = subscribe(eve, SignalsDocument, { callId: missing, afterSeq: 0 });
+    const refusal = (e: { message: string; extensions?: unknown } | undefined) => ({ message: e?.message, extensions: e?.extensions });
+    const [a, b] = [refusal((await sub.next()).errors?.[0]), refusal((await subMissing.next()).errors?.[0])];
+    expect(a).toEqual({ message: 'call not found', extensions: { code: 'NOT_FOUND' } });
+    expect(b).toEqual(a);
+    const send = await request(eve, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: 'v=0' } });
+    expect(refusal(send.errors?.[0])).toEqual(a);
+    expect(refusal((await request(eve, IceServersDocument, { callId })).errors?.[0])).toEqual(a);
+    expect((await request(eve, JoinCallDocument, { callId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+
+  it('never lets a signal cross between two calls running at once', async () => {
+    tokens.bob = await app.token('bob', 'provider', 'Dr Bob');
+    tokens.sam = await app.token('sam', 'patient', 'Sam');
+    const calls = [await activeCall('pat-tab-cross')];
+    const bobSocket = await socket('bob', 'bob-desk-cross');
+    const samSocket = await socket('sam', 'sam-tab-cross');
+    const second = (await request(bobSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['sam'] } })).data!.initiateCall.id;
+    await request(samSocket, AnswerCallDocument, { callId: second });
+    const pairs = [
+      [new TestPeer(calls[0]!.adaSocket, 'ada', calls[0]!.callId), new TestPeer(calls[0]!.patSocket, 'pat', calls[0]!.callId)],
+      [new TestPeer(bobSocket, 'bob', second), new TestPeer(samSocket, 'sam', second)],
+    ] as const;
+    for (const [a, b] of pairs) {
+      peers.push(a, b);
+      await a.join();
+      await b.join();
+    }
+    await Promise.all(pairs.map(([a]) => a.start()));
+    await Promise.all(pairs.flat().map((p) => p.connected()));
+    for (const [a, b] of pairs) {
+      expect(new Set(b.received.map((s) => `${s.callId}/${s.fromParticipantId}`))).toEqual(new Set([`${a.callId}/${a.userId}`]));
+      expect(new Set(a.received.map((s) => `${s.callId}/${s.fromParticipantId}`))).toEqual(new Set([`${b.callId}/${b.userId}`]));
     }
   });
 });

@@ -6,6 +6,7 @@ import {
 import { request, subscribe, withDeadline } from './client.js';
 
 type Signal = SignalsSubscription['signals'];
+type HeldCandidate = ['ICE_CANDIDATE' | 'END_OF_CANDIDATES', string];
 
 export interface PeerOptions {
   /** Use `iceServers(callId)` from the API (TURN credentials, relay policy) instead of host candidates only. */
@@ -28,7 +29,7 @@ export class TestPeer {
   readonly messages: string[] = [];
   private inbox?: ReturnType<typeof subscribe<unknown, unknown>>;
   private pendingCandidates: RTCIceCandidate[] = [];
-  private heldCandidates: (readonly ['ICE_CANDIDATE' | 'END_OF_CANDIDATES', string])[] = [];
+  private heldCandidates: HeldCandidate[] = [];
   private descriptionSent = false;
   private listening = false;
   /** Called after each signal is handled; a test can drop the socket from here. */
@@ -59,9 +60,7 @@ export class TestPeer {
     // werift gathers while setLocalDescription runs, before the description can be sent; hold
     // candidates until it is, as a browser's own event order would.
     this.pc.onIceCandidate.subscribe((candidate) => {
-      const signal = candidate
-        ? (['ICE_CANDIDATE', JSON.stringify(candidate.toJSON())] as const)
-        : (['END_OF_CANDIDATES', ''] as const);
+      const signal: HeldCandidate = candidate ? ['ICE_CANDIDATE', JSON.stringify(candidate.toJSON())] : ['END_OF_CANDIDATES', ''];
       if (this.descriptionSent) void this.send(...signal);
       else this.heldCandidates.push(signal);
     });
@@ -89,6 +88,15 @@ export class TestPeer {
     if (this.listening) return;
     this.listening = true;
     void this.pump();
+  }
+
+  /**
+   * Drops the socket as a network failure would: whatever it delivered but this peer has not
+   * handled yet is lost with it, and `lastSeq` stays at the last signal handled.
+   */
+  async drop(): Promise<void> {
+    this.inbox = undefined;
+    await this.client.dispose();
   }
 
   /** Swaps in a new socket (after a drop) and resumes the inbox after the last seq handled. */
@@ -140,7 +148,11 @@ export class TestPeer {
 
   private async pump(): Promise<void> {
     while (this.listening) {
-      const inbox = this.inbox!;
+      const inbox = this.inbox;
+      if (!inbox) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
       let result;
       try {
         result = await inbox.next(60_000);
