@@ -14,13 +14,12 @@ import type { Context } from './context.js';
 import { devSecret } from './db/dev-secrets.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { openOrm, type Orm } from './db/orm.js';
-import { formatError, unauthenticated } from './errors.js';
+import { describe, formatError, unauthenticated } from './errors.js';
 import { depthLimit } from './http/depth-limit.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { attachGraphqlWs } from './http/ws.js';
 import { createLogger, type Logger } from './logger.js';
-import { MemoryPubSub } from './pubsub/memory-pubsub.js';
-import type { PubSub } from './pubsub/pubsub.js';
+import { openBackplane } from './pubsub/backplane.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { CallSubscriptionResolver } from './resolvers/call-subscription.resolver.js';
 import { CallResolver } from './resolvers/call.resolver.js';
@@ -42,9 +41,7 @@ import { RoomService } from './services/room.service.js';
 import { SignalingService } from './services/signaling.service.js';
 import { validDeviceId } from './services/validation.js';
 import { SignalingResolver } from './resolvers/signaling.resolver.js';
-import { MemorySignalLog } from './signaling/memory-signal-log.js';
 import { SignalRelay } from './signaling/signal-relay.js';
-import type { SignalLog } from './signaling/signal-log.js';
 
 export interface BootstrapOptions {
   /** Sees every SQL statement before it runs (tests count them). */
@@ -72,25 +69,45 @@ export interface App {
  */
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const started = Date.now();
-  let embedded: EmbeddedDatabase | undefined;
-  const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger)).url;
-  let orm: Orm;
+  // What has been opened, closed in reverse order by close() or when a later step of start fails.
+  const closers: (() => Promise<unknown>)[] = [];
+  const shutdown = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => logger.error('shutdown step failed', { error: describe(error) }));
+    }
+  };
   try {
-    orm = await openOrm(databaseUrl, options.onQuery);
+    return await start(config, options, logger, closers, shutdown);
   } catch (error) {
-    await embedded?.stop();
+    await shutdown();
     throw error;
   }
+}
+
+async function start(
+  config: Config,
+  options: BootstrapOptions,
+  logger: Logger,
+  closers: (() => Promise<unknown>)[],
+  shutdown: () => Promise<void>,
+): Promise<App> {
+  const started = Date.now();
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger);
+    closers.push(() => embedded!.stop());
+  }
+  const orm: Orm = await openOrm(config.databaseUrl ?? embedded!.url, options.onQuery);
+  closers.push(() => orm.close(true));
   const secret = config.jwt.kind === 'secret' ? (config.jwt.secret ?? (await devSecret(config.dataDir, 'jwt-secret'))) : undefined;
   const verifier = createTokenVerifier({ ...config.jwt, secret });
 
   const em = () => orm.em.fork() as EntityManager;
-  const pubsub: PubSub = new MemoryPubSub();
-  const signalLog: SignalLog = new MemorySignalLog(pubsub, config.reconnectWindowMs);
+  const { pubsub, signalLog } = await openBackplane(config, logger);
+  closers.push(() => pubsub.close(), () => signalLog.close());
   const audit = new AuditService();
   const users = new UserService();
-  const changer = new CallChanger(pubsub, audit);
+  const changer = new CallChanger(pubsub, audit, logger);
   const presence = new PresenceService({
     em, changer, audit, logger, graceMs: config.presenceGraceMs, reconnectWindowMs: config.reconnectWindowMs, leaseMs: config.presenceLeaseMs,
   });
@@ -151,7 +168,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
+  closers.push(() => presence.stop());
   await apollo.start();
+  closers.push(() => apollo.stop());
   httpServer.on(
     'request',
     createHttpHandler({
@@ -175,6 +194,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     httpServer.listen(config.port, config.host, () => resolve());
   });
   timers.start();
+  closers.push(() => timers.stop());
   presence.start();
 
   const { port } = httpServer.address() as AddressInfo;
@@ -188,15 +208,6 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     orm,
     config,
     timers,
-    close: () =>
-      (closing ??= (async () => {
-        await timers.stop();
-        await apollo.stop();
-        await presence.stop();
-        await signalLog.close();
-        await pubsub.close();
-        await orm.close(true);
-        await embedded?.stop();
-      })()),
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -35,6 +35,8 @@ export interface Config {
   wsInitTimeoutMs: number;
   /** Redis for pub/sub and signal inboxes across instances; unset: in-process (one instance). */
   redisUrl?: string;
+  /** Put in front of every Redis key and channel, so deployments sharing a Redis stay apart (default `vw:`). */
+  redisKeyPrefix: string;
   /** How long a dropped participant may come back, and how long signals are kept (default 30 000 ms). */
   reconnectWindowMs: number;
   /** How long a closed signals subscription may be replaced before its owner is DISCONNECTED (default 2 000 ms). */
@@ -92,6 +94,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX || 'vw:';
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(redisKeyPrefix)) {
+    problems.push(`REDIS_KEY_PREFIX must be 1-64 of letters, digits and :._-, got ${JSON.stringify(redisKeyPrefix)}`);
+  }
 
   const issuer = env.JWT_ISSUER || undefined;
   const audience = env.JWT_AUDIENCE || undefined;
@@ -130,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int('MAX_QUERY_DEPTH', 12, 2, 64),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info', problems),
     redisUrl,
+    redisKeyPrefix,
     wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 10_000, 100, 120_000),
     reconnectWindowMs: int('RECONNECT_WINDOW_MS', 30_000, 1_000, 600_000),
     presenceGraceMs: int('PRESENCE_GRACE_MS', 2_000, 0, 60_000),

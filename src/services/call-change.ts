@@ -5,7 +5,8 @@ import { requireViewer, type Context } from '../context.js';
 import { CallParticipant } from '../entities/call-participant.entity.js';
 import { Call } from '../entities/call.entity.js';
 import { ParticipantStatus } from '../entities/enums.js';
-import { AppError, forbidden, notFound } from '../errors.js';
+import { AppError, describe, forbidden, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { topics, type PubSub } from '../pubsub/pubsub.js';
 import type { AuditService } from './audit.service.js';
 import { statusChanged } from './call-events.js';
@@ -64,6 +65,7 @@ export class CallChanger {
   constructor(
     private readonly pubsub: PubSub,
     private readonly audit: AuditService,
+    private readonly logger?: Logger,
   ) {}
 
   async run(ctx: Context, rawCallId: string, action: string, apply: (change: Change) => Promise<Publication[]>): Promise<Call> {
@@ -107,7 +109,13 @@ export class CallChanger {
     return call;
   }
 
+  /**
+   * Publishes in order, after the change committed. A publish that fails (Redis unreachable) is
+   * logged, not thrown: the change stands, and subscribers catch up from CURRENT_STATUS.
+   */
   async publish(publications: Publication[]): Promise<void> {
-    for (const [topic, payload] of publications) await this.pubsub.publish(topic, payload);
+    for (const [topic, payload] of publications) {
+      await this.pubsub.publish(topic, payload).catch((error: unknown) => this.logger?.warn('publish failed', { error: describe(error) }));
+    }
   }
 }

@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { MemoryPubSub } from '../src/pubsub/memory-pubsub.js';
+import type { PubSub } from '../src/pubsub/pubsub.js';
+import { redisTarget } from '../src/pubsub/redis-connection.js';
+import { RedisPubSub } from '../src/pubsub/redis-pubsub.js';
+import { MemorySignalLog } from '../src/signaling/memory-signal-log.js';
+import { inboxKeys, RedisSignalLog } from '../src/signaling/redis-signal-log.js';
+import { SignalKind, type SignalEnvelope } from '../src/signaling/signal.js';
+import type { SignalLog } from '../src/signaling/signal-log.js';
+import { SignalRelay } from '../src/signaling/signal-relay.js';
+import { withDeadline } from './helpers/client.js';
+import { deleteKeys, inspector, redisAvailable, redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { waitFor } from './helpers/wait.js';
+
+const available = await redisAvailable('test/redis.test.ts');
+const keyPrefix = testKeyPrefix();
+const otherPrefix = testKeyPrefix();
+
+let admin: Redis;
+const opened: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  if (available) admin = await inspector();
+});
+afterAll(async () => {
+  for (const handle of opened) await handle.close();
+  if (!admin) return;
+  await deleteKeys(admin, keyPrefix);
+  await deleteKeys(admin, otherPrefix);
+  await admin.quit();
+});
+
+async function pubsub(options: { keyPrefix?: string; maxQueued?: number } = {}): Promise<RedisPubSub> {
+  const opening = await RedisPubSub.connect({ url: redisUrl, keyPrefix, ...options });
+  opened.push(opening);
+  return opening;
+}
+
+async function signalLog(retentionMs: number): Promise<RedisSignalLog> {
+  const log = await RedisSignalLog.connect({ url: redisUrl, keyPrefix, retentionMs });
+  opened.push(log);
+  return log;
+}
+
+/** The next value of `iterator`, failing after `ms`. */
+async function next<T>(iterator: AsyncIterator<T>, ms = 2_000): Promise<IteratorResult<T>> {
+  return withDeadline(iterator.next(), ms, 'the next payload');
+}
+
+/** How many connections Redis has subscribed to `channel`. */
+async function subscribers(channel: string): Promise<number> {
+  const reply = (await admin.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+  return Number(reply[1]);
+}
+
+function signal(callId: string, to: string, payload: string, from = 'ada'): Omit<SignalEnvelope, 'seq' | 'at'> {
+  return { callId, from, to, kind: SignalKind.RENEGOTIATE, payload };
+}
+
+describe.skipIf(!available)('RedisPubSub', () => {
+  it('delivers a JSON payload published on one instance to every subscriber of that topic on every instance, and to no other topic or prefix', async () => {
+    const [a, b, elsewhere] = [await pubsub(), await pubsub(), await pubsub({ keyPrefix: otherPrefix })];
+    const onB1 = await b.subscribe<object>('user:x:incoming');
+    const onB2 = await b.subscribe<object>('user:x:incoming');
+    const onA = await a.subscribe<object>('user:x:incoming');
+    const otherUser = await b.subscribe<object>('user:y:incoming');
+    const otherPrefixed = await elsewhere.subscribe<object>('user:x:incoming');
+    // One Redis subscription per instance, however many local subscribers it has.
+    expect(await subscribers(`${keyPrefix}user:x:incoming`)).toBe(2);
+
+    const payload = { event: 'RINGING', callId: randomUUID(), nested: { list: [1, 'two', null], flag: true }, text: 'ünïcode "quoted"' };
+    await a.publish('user:x:incoming', payload);
+    for (const iterator of [onB1, onB2, onA]) expect((await next(iterator)).value).toEqual(payload);
+
+    // Each channel is delivered in publish order, so when these arrive first, the payload above never came.
+    await a.publish('user:y:incoming', { only: 'y' });
+    expect((await next(otherUser)).value).toEqual({ only: 'y' });
+    await elsewhere.publish('user:x:incoming', { only: 'other prefix' });
+    expect((await next(otherPrefixed)).value).toEqual({ only: 'other prefix' });
+  });
+
+  it('resolves subscribe only once Redis confirmed it, so a publish right after from another instance reaches it', async () => {
+    const [a, b] = [await pubsub(), await pubsub()];
+    for (let i = 0; i < 40; i++) {
+      const topic = `call:${randomUUID()}:events`;
+      const live = await b.subscribe<{ i: number }>(topic);
+      await a.publish(topic, { i });
+      expect((await next(live)).value).toEqual({ i });
+      await live.return!();
+    }
+  });
+
+  it('unsubscribes the channel when the last local subscriber returns, ending that iterator only', async () => {
+    const [a, b] = [await pubsub(), await pubsub()];
+    const topic = `call:${randomUUID()}:events`;
+    const channel = `${keyPrefix}${topic}`;
+    const first = await b.subscribe<{ n: number }>(topic);
+    const second = await b.subscribe<{ n: number }>(topic);
+    expect(await subscribers(channel)).toBe(1);
+
+    const waiting = first.next();
+    await first.return!();
+    expect(await withDeadline(waiting, 1_000, 'the pending next() to end')).toEqual({ value: undefined, done: true });
+    expect(await subscribers(channel)).toBe(1);
+    await a.publish(topic, { n: 1 });
+    expect((await next(second)).value).toEqual({ n: 1 });
+
+    await second.return!();
+    expect(await subscribers(channel)).toBe(0);
+    expect(await second.next()).toEqual({ value: undefined, done: true });
+
+    // And a new subscriber subscribes it again.
+    const third = await b.subscribe<{ n: number }>(topic);
+    expect(await subscribers(channel)).toBe(1);
+    await a.publish(topic, { n: 2 });
+    expect((await next(third)).value).toEqual({ n: 2 });
+  });
+
+  it('ends a subscriber that falls more than maxQueued payloads behind, without holding up the others', async () => {
+    const [a, b] = [await pubsub(), await pubsub({ maxQueued: 2 })];
+    const topic = `call:${randomUUID()}:events`;
+    const slow = await b.subscribe<{ n: number }>(topic);
+    const fast = await b.subscribe<{ n: number }>(topic);
+    for (let n = 1; n <= 3; n++) {
+      await a.publish(topic, { n });
+      expect((await next(fast)).value).toEqual({ n });
+    }
+    // Both were handed each payload together: the third overflowed the slow one's queue of two.
+    expect((await next(slow)).value).toEqual({ n: 1 });
+    expect((await next(slow)).value).toEqual({ n: 2 });
+    expect(await next(slow)).toEqual({ value: undefined, done: true });
+    expect(await subscribers(`${keyPrefix}${topic}`)).toBe(1);
+    await a.publish(topic, { n: 4 });
+    expect((await next(fast)).value).toEqual({ n: 4 });
+  });
+
+  it('close() ends every iterator and quits both connections', async () => {
+    const closing = await RedisPubSub.connect({ url: redisUrl, keyPrefix });
+    const topic = `call:${randomUUID()}:events`;
+    const iterator = await closing.subscribe(topic);
+    const waiting = iterator.next();
+    await closing.close();
+    expect(await withDeadline(waiting, 1_000, 'the pending next() to end')).toEqual({ value: undefined, done: true });
+    await waitFor(async () => ((await subscribers(`${keyPrefix}${topic}`)) === 0 ? true : undefined), 'the subscriber connection to go', 2_000);
+    await expect(closing.publish(topic, {})).rejects.toThrow();
+  });
+
+  it('refuses to open when Redis is not reachable, naming the host and never the password', async () => {
+    const error = await RedisPubSub.connect({ url: 'redis://user:s3cret-pw@127.0.0.1:1/0', keyPrefix }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('RedisUnavailableError');
+    expect((error as Error).message).toBe('Redis at 127.0.0.1:1/0 is not reachable');
+    expect(redisTarget('rediss://default:s3cret-pw@cache.internal:6380/2')).toBe('tls:cache.internal:6380/2');
+  });
+});
+
+/** A log and the pub/sub it publishes on, for the contract both implementations must meet. */
+interface LogUnderTest {
+  log: SignalLog;
+  pubsub: PubSub;
+}
+
+const implementations: [string, boolean, (retentionMs: number) => Promise<LogUnderTest>][] = [
+  ['MemorySignalLog', true, async (retentionMs) => {
+    const memory = new MemoryPubSub();
+    const log = new MemorySignalLog(memory, retentionMs);
+    opened.push(log, memory);
+    return { log, pubsub: memory };
+  }],
+  ['RedisSignalLog', available, async (retentionMs) => ({ log: await signalLog(retentionMs), pubsub: await pubsub() })],
+];
+
+describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open) => {
+  it.skipIf(!runs)('numbers each inbox 1..n, independently of the other inboxes and calls, stamped with the time accepted', async () => {
+    const { log } = await open(30_000);
+    const [call, otherCall] = [randomUUID(), randomUUID()];
+    const before = Date.now();
+    const seqs: string[] = [];
+    for (const [c, to] of [[call, 'bob'], [call, 'bob'], [call, 'al'], [otherCall, 'bob'], [call, 'bob'], [call, 'al']] as const) {
+      const stored = await log.append(signal(c, to, `${to}@${c === call ? 'call' : 'other'}`));
+      expect(stored).toMatchObject({ callId: c, from: 'ada', to, kind: 'RENEGOTIATE', payload: `${to}@${c === call ? 'call' : 'other'}` });
+      expect(stored.at).toBeGreaterThanOrEqual(before - 1_000);
+      expect(stored.at).toBeLessThanOrEqual(Date.now() + 1_000);
+      seqs.push(`${c === call ? 'call' : 'other'}/${to}:${stored.seq}`);
+    }
+    expect(seqs).toEqual(['call/bob:1', 'call/bob:2', 'call/al:1', 'other/bob:1', 'call/bob:3', 'call/al:2']);
+  });
+
+  it.skipIf(!runs)('reads the kept entries after a seq, oldest first, with the seq of the oldest kept', async () => {
+    const { log } = await open(30_000);
+    const call = randomUUID();
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [], firstKept: 1 });
+    const stored: SignalEnvelope[] = [];
+    for (const payload of ['one', 'two', 'three']) stored.push(await log.append(signal(call, 'bob', payload)));
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: stored, firstKept: 1 });
+    expect(await log.readAfter(call, 'bob', 2)).toEqual({ entries: [stored[2]], firstKept: 1 });
+    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1 });
+    expect(await log.readAfter(call, 'al', 0)).toEqual({ entries: [], firstKept: 1 });
+  });
+
+  it.skipIf(!runs)('publishes each entry on its own inbox topic only, as it is appended', async () => {
+    const { log, pubsub: bus } = await open(30_000);
+    const call = randomUUID();
+    const bob = await bus.subscribe<SignalEnvelope>(log.topic(call, 'bob'));
+    const al = await bus.subscribe<SignalEnvelope>(log.topic(call, 'al'));
+    const first = await log.append(signal(call, 'bob', 'first'));
+    const second = await log.append(signal(call, 'bob', 'second'));
+    expect((await next(bob)).value).toEqual(first);
+    expect((await next(bob)).value).toEqual(second);
+    const alsOwn = await log.append(signal(call, 'al', 'for al'));
+    expect((await next(al)).value).toEqual(alsOwn);
+    await bob.return!();
+    await al.return!();
+  });
+
+  it.skipIf(!runs)('forgets entries older than the retention but keeps numbering, and says what was dropped', async () => {
+    const { log } = await open(300);
+    const call = randomUUID();
+    await log.append(signal(call, 'bob', 'old 1'));
+    await log.append(signal(call, 'bob', 'old 2'));
+    const gone = await waitFor(async () => {
+      const read = await log.readAfter(call, 'bob', 0);
+      return read.entries.length === 0 ? read : undefined;
+    }, 'the entries to age out', 5_000);
+    expect(gone.firstKept).toBe(3);
+    const third = await log.append(signal(call, 'bob', 'new'));
+    expect(third.seq).toBe(3);
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [third], firstKept: 3 });
+  });
+
+  it.skipIf(!runs)('drops exactly the entries that aged out, keeping a contiguous run up to the last', async () => {
+    const { log, pubsub: bus } = await open(300);
+    const call = randomUUID();
+    const first = await log.append(signal(call, 'bob', 'first'));
+    let last = first;
+    // Keep appending until the first entry has aged out while later ones are still kept.
+    const read = await waitFor(async () => {
+      last = await log.append(signal(call, 'bob', 'more'));
+      const after = await log.readAfter(call, 'bob', 0);
+      return after.entries[0]!.seq > first.seq ? after : undefined;
+    }, 'the first entry to age out', 5_000);
+    const seqs = read.entries.map((e) => e.seq);
+    expect(read.firstKept).toBe(seqs[0]);
+    expect(seqs).toEqual(seqs.map((_, i) => read.firstKept + i));
+    expect(seqs.at(-1)).toBe(last.seq);
+    for (const e of read.entries) expect(e.at).toBeGreaterThanOrEqual(last.at - 300);
+
+    // A relay stream from the start says what it can no longer give, then gives what is kept, then live.
+    const stream = await new SignalRelay(log, bus).open(call, 'bob', 0);
+    const resync = (await next(stream)).value as SignalEnvelope;
+    expect(resync).toMatchObject({ kind: 'RESYNC', seq: read.firstKept - 1 });
+    const kept: SignalEnvelope[] = [];
+    // Entries may keep aging out while this reads; what arrives is still in order and ends at the last.
+    while (kept.at(-1)?.seq !== last.seq) kept.push((await next(stream)).value as SignalEnvelope);
+    expect(kept.map((e) => e.seq)).toEqual(kept.map((_, i) => kept[0]!.seq + i));
+    const live = await log.append(signal(call, 'bob', 'live'));
+    expect((await next(stream)).value).toEqual(live);
+    await stream.return!();
+  });
+});
+
+describe.skipIf(!available)('RedisSignalLog in Redis', () => {
+  it('deletes aged-out entries from Redis and lets the inbox expire, while its numbering lives 12 h', async () => {
+    const log = await signalLog(300);
+    const call = randomUUID();
+    const keys = inboxKeys(keyPrefix, call, 'bob');
+    for (let i = 0; i < 3; i++) await log.append(signal(call, 'bob', `entry ${i}`));
+    expect(await admin.zcard(keys.log)).toBe(3);
+    expect(await admin.zcard(keys.at)).toBe(3);
+    expect(await admin.pttl(keys.log)).toBeLessThanOrEqual(300);
+    expect(await admin.pttl(keys.seq)).toBeGreaterThan(11 * 3_600_000);
+    await waitFor(async () => ((await admin.exists(keys.log, keys.at)) === 0 ? true : undefined), 'the entry keys to expire', 5_000);
+    expect(await admin.get(keys.seq)).toBe('3');
+    expect((await log.append(signal(call, 'bob', 'after'))).seq).toBe(4);
+  });
+
+  it('removes the aged-out members themselves on append, not only from what it returns', async () => {
+    const log = await signalLog(300);
+    const call = randomUUID();
+    const keys = inboxKeys(keyPrefix, call, 'bob');
+    await log.append(signal(call, 'bob', 'first'));
+    await waitFor(async () => {
+      await log.append(signal(call, 'bob', 'more'));
+      const lowest = await admin.zrange(keys.log, 0, 0, 'WITHSCORES');
+      return Number(lowest[1]) > 1 ? true : undefined;
+    }, 'the first entry to be pruned', 5_000);
+    const { entries, firstKept } = await log.readAfter(call, 'bob', 0);
+    const stored = await admin.zrange(keys.log, 0, -1, 'WITHSCORES');
+    expect(stored.filter((_, i) => i % 2 === 1).map(Number)).toEqual(entries.map((e) => e.seq));
+    expect(Number(stored[1])).toBe(firstKept);
+    expect(await admin.zcard(keys.at)).toBe(entries.length);
+  });
+
+  it('gives concurrent appends from two instances distinct consecutive seqs, published in seq order', async () => {
+    const [one, two] = [await signalLog(30_000), await signalLog(30_000)];
+    const bus = await pubsub();
+    const call = randomUUID();
+    const live = await bus.subscribe<SignalEnvelope>(one.topic(call, 'bob'));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? one : two).append(signal(call, 'bob', `#${i}`, i % 2 === 0 ? 'one' : 'two'))),
+    );
+    const seqs = results.map((e) => e.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const published: SignalEnvelope[] = [];
+    for (let i = 0; i < 100; i++) published.push((await next(live)).value as SignalEnvelope);
+    expect(published.map((e) => e.seq)).toEqual(seqs);
+    // Each instance reads what both wrote: the same envelopes, in seq order.
+    const bySeq = [...results].sort((x, y) => x.seq - y.seq);
+    expect((await two.readAfter(call, 'bob', 0)).entries).toEqual(bySeq);
+    expect(published).toEqual(bySeq);
+    await live.return!();
+  });
+});
+
+describe('REDIS_KEY_PREFIX', () => {
+  it('defaults to vw: and refuses characters that would break the key layout', () => {
+    expect(loadConfig({}).redisKeyPrefix).toBe('vw:');
+    expect(loadConfig({ REDIS_KEY_PREFIX: 'staging-1:' }).redisKeyPrefix).toBe('staging-1:');
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_KEY_PREFIX: 'a{b}' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(['REDIS_KEY_PREFIX must be 1-64 of letters, digits and :._-, got "a{b}"']);
+  });
+});
