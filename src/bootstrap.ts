@@ -117,8 +117,9 @@ async function start(
   });
   const calls = new CallService({ pubsub, changer, audit, users, ringTimeoutMs: config.ringTimeoutMs, wakeTimersAt: (at) => timers.wakeAt(at) });
   const live = new LiveEventsService(pubsub, audit);
+  const ice = new IceService(config.ice);
   const signaling = new SignalingService({
-    em, presence, audit,
+    em, presence, audit, relayOnly: (viewer) => ice.relayOnly(viewer),
     relay: new SignalRelay(signalLog, pubsub),
     limiter: new RateLimiter(config.signalRatePerSecond, config.signalBurst, 'signals'),
   });
@@ -127,7 +128,7 @@ async function start(
     [MeResolver, new MeResolver(users)],
     [CallResolver, new CallResolver(calls, new CallQueryService(audit))],
     [CallSubscriptionResolver, new CallSubscriptionResolver()],
-    [SignalingResolver, new SignalingResolver(signaling, new RoomService(changer), new IceService(config.ice))],
+    [SignalingResolver, new SignalingResolver(signaling, new RoomService(changer), ice)],
     [AuditResolver, new AuditResolver(new AuditQueryService(audit))],
   ]);
   const schema = await buildAppSchema({ get: (cls) => instances.get(cls) });

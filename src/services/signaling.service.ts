@@ -4,6 +4,8 @@ import { CallStatus, ParticipantStatus } from '../entities/enums.js';
 import { badInput, conflict, notFound } from '../errors.js';
 import { payloadProblem, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
 import type { SignalRelay } from '../signaling/signal-relay.js';
+import type { Viewer } from '../auth/viewer.js';
+import { keepRelayOnly } from '../signaling/relay-privacy.js';
 import type { AuditService } from './audit.service.js';
 import type { PresenceService } from './presence.service.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -41,6 +43,8 @@ export class SignalingService {
       presence: PresenceService;
       audit: AuditService;
       limiter: RateLimiter;
+      /** Whether a user must use TURN only: their candidates are then kept to relay ones, related addresses blanked. */
+      relayOnly: (viewer: Viewer) => boolean;
     },
   ) {}
 
@@ -65,7 +69,13 @@ export class SignalingService {
     this.deps.limiter.take(viewer.id);
     const problem = payloadProblem(input.kind, input.payload);
     if (problem) throw badInput(problem, 'payload');
-    return this.deps.relay.send({ callId, from: viewer.id, to, kind: input.kind, payload: input.payload });
+    let payload = input.payload;
+    if (this.deps.relayOnly(viewer)) {
+      const kept = keepRelayOnly(input.kind, payload);
+      if ('problem' in kept) throw badInput(kept.problem, 'payload');
+      payload = kept.payload;
+    }
+    return this.deps.relay.send({ callId, from: viewer.id, to, kind: input.kind, payload });
   }
 
   /**
