@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Databases created and not yet dropped, for the parent's emergency exit. */
+const created = new Map<string, () => Promise<void>>();
+
+/** Creates an empty database of its own on the server of `adminUrl`, as test/helpers/app.ts does. */
+export async function createDatabase(adminUrl: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    if (!created.delete(name)) return;
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+  created.set(name, drop);
+  return { name, url: url.toString(), drop };
+}
+
+/** Drops every database this process created and has not dropped yet. */
+export async function dropAllDatabases(): Promise<void> {
+  for (const drop of [...created.values()]) await drop().catch((error) => console.error('could not drop a bench database:', error));
+}

@@ -1,0 +1,21 @@
+import type { StepOptions } from '../lib/step.js';
+import type { Target } from '../targets/target.js';
+
+/** What every mode gets from the command line and the entry point. */
+export interface BenchRun {
+  /** Concurrent calls of the load, two clients each. */
+  calls: number;
+  /** Which targets to run, in order: `raw-ws`, `socketio`, `service`, `service-coalesced`. */
+  targets: string[];
+  step: Omit<StepOptions, 'rate'>;
+  /** Starts a target, runs `work` on it, and always closes it. */
+  withTarget<T>(name: string, work: (target: Target) => Promise<T>): Promise<T>;
+}
+
+/** How the summaries name the targets. */
+export const targetLabels: Record<string, string> = {
+  'raw-ws': 'raw ws relay',
+  socketio: 'Socket.IO relay',
+  service: 'service (graphql-ws)',
+  'service-coalesced': 'service, writes coalesced (experiment)',
+};

@@ -1,0 +1,37 @@
+/**
+ * The transport's limit: a bare `ws` relay. A client joins the room of `?room=<callId>` when it
+ * connects; every text frame it sends is forwarded, unparsed, to the other members of the room.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { serveParent } from './ipc.js';
+
+const rooms = new Map<string, Set<WebSocket>>();
+const httpServer = http.createServer();
+const wss = new WebSocketServer({ server: httpServer, maxPayload: 256 * 1024 });
+
+wss.on('connection', (socket, request) => {
+  const room = new URL(request.url ?? '/', 'http://localhost').searchParams.get('room');
+  if (!room) return socket.close(4400, 'room is required');
+  const members = rooms.get(room) ?? new Set<WebSocket>();
+  rooms.set(room, members);
+  members.add(socket);
+  socket.on('message', (data, isBinary) => {
+    for (const peer of members) if (peer !== socket) peer.send(data, { binary: isBinary });
+  });
+  socket.on('close', () => {
+    members.delete(socket);
+    if (members.size === 0) rooms.delete(room);
+  });
+  socket.send('{"type":"joined"}');
+});
+
+httpServer.listen(0, '127.0.0.1', () => {
+  const { port } = httpServer.address() as AddressInfo;
+  serveParent({ type: 'ready', url: `ws://127.0.0.1:${port}/` }, async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+    await new Promise((resolve) => httpServer.close(resolve));
+  });
+});

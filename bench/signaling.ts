@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:signaling`: the real signaling service against a raw `ws` relay (the
+ * transport's limit) and a Socket.IO room relay (the design it replaces), each in a child
+ * process of its own, under the same open-loop load from this process. See bench/README.md.
+ */
+import { parseArgs } from 'node:util';
+import { buildService } from './lib/build.js';
+import { killAllChildren } from './lib/child.js';
+import { dropAllDatabases } from './lib/database.js';
+import { removeAllTempDirs } from './lib/temp-dirs.js';
+import { targetLabels, type BenchRun } from './modes/mode.js';
+import { profileMode } from './modes/profile.mode.js';
+import { rampMode } from './modes/ramp.mode.js';
+import { startRawWs } from './targets/raw-ws.target.js';
+import { startService } from './targets/service.target.js';
+import { startSocketIo } from './targets/socketio.target.js';
+import type { Target } from './targets/target.js';
+
+const { values: args } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '50' },
+    rates: { type: 'string', default: '1000,2000,3000,4000,5000,6000,8000,12000,16000,24000,32000' },
+    'step-seconds': { type: 'string', default: '5' },
+    'sdp-every': { type: 'string', default: '25' },
+    idle: { type: 'string', default: '500' },
+    'warm-calls': { type: 'string', default: '25' },
+    'reference-rates': { type: 'string', default: '1000,4000' },
+    'p99-bound-ms': { type: 'string', default: '100' },
+    'keep-up': { type: 'string', default: '0.95' },
+    'drain-ms': { type: 'string', default: '3000' },
+    'quiet-wait-ms': { type: 'string', default: '10000' },
+    targets: { type: 'string', default: 'raw-ws,socketio,service' },
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    profile: { type: 'boolean', default: false },
+    'profile-rate': { type: 'string', default: '1000' },
+    'profile-seconds': { type: 'string', default: '20' },
+    'profile-interval-us': { type: 'string', default: '1000' },
+    'hot-path': { type: 'boolean', default: false },
+    'hot-path-iterations': { type: 'string', default: '20000' },
+    'max-minutes': { type: 'string', default: '10' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`npm run bench:signaling -- [options]
+  --calls 50                   concurrent calls (two clients each)
+  --rates 1000,2000,...        offered aggregate rates (messages/s), stepped up until one fails
+  --step-seconds 5             length of each step
+  --sdp-every 25               every n-th message is a ~4 KiB SDP offer, the rest ~240 B candidates
+  --idle 500                   idle listening connections for the memory figure (0 skips it)
+  --reference-rates 1000,4000  the steps whose latency and CPU go in the summary
+  --p99-bound-ms 100           a step fails when its p99 is above this...
+  --keep-up 0.95               ...or it delivers less than this share of the offered rate
+  --quiet-wait-ms 10000        before each step, wait up to this long for other processes to go
+                               quiet (the machine may be shared); a step that fails on a busy
+                               machine is tried again, 3 times at most
+  --targets raw-ws,socketio,service
+                               also service-coalesced: the service with its socket writes
+                               coalesced, an experiment (bench/servers/coalesce-writes.ts)
+  --database-url URL           PostgreSQL where the service's own database is created and dropped
+  --profile                    instead of the ramp: CPU and allocation profiles of each target's
+                               server, --profile-seconds at --profile-rate
+  --hot-path                   instead of the ramp: time each stage of the service's hot path in
+                               this process, --hot-path-iterations each
+  --max-minutes 10             hard limit on the whole run`);
+  process.exit(0);
+}
+
+const num = (name: keyof typeof args) => {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number, got ${JSON.stringify(args[name])}`);
+  return value;
+};
+const list = (name: keyof typeof args) => {
+  const values = String(args[name]).split(',').map(Number);
+  if (values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`--${name} must be positive numbers, got ${JSON.stringify(args[name])}`);
+  return values;
+};
+const targets = String(args.targets).split(',');
+for (const name of targets) {
+  if (!targetLabels[name]) throw new Error(`unknown target ${name}; expected some of ${Object.keys(targetLabels).join(',')}`);
+}
+const adminDatabaseUrl = String(args['database-url']);
+
+// Everything the run starts is stopped on every way out: children killed, databases dropped,
+// temporary directories and the build removed.
+let build: Awaited<ReturnType<typeof buildService>> | undefined;
+let cleaningUp: Promise<void> | undefined;
+const cleanUp = () => (cleaningUp ??= (async () => {
+  killAllChildren();
+  await dropAllDatabases();
+  await removeAllTempDirs();
+  await build?.remove();
+})());
+const abort = (why: string) => {
+  console.error(`\nbench aborted: ${why}`);
+  void cleanUp().finally(() => process.exit(1));
+};
+process.once('SIGINT', () => abort('interrupted'));
+process.once('SIGTERM', () => abort('terminated'));
+setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}`), num('max-minutes') * 60_000).unref();
+
+const starters: Record<string, () => Promise<Target>> = {
+  'raw-ws': () => startRawWs(),
+  socketio: () => startSocketIo(),
+  service: () => startService({ adminDatabaseUrl, buildDir: build!.dir }),
+  'service-coalesced': () => startService({ adminDatabaseUrl, buildDir: build!.dir, coalesceWrites: true }),
+};
+
+const run: BenchRun = {
+  calls: num('calls'),
+  targets,
+  step: {
+    durationMs: num('step-seconds') * 1000,
+    sdpEvery: num('sdp-every'),
+    drainMs: num('drain-ms'),
+    keepUpRatio: num('keep-up'),
+    p99BoundMs: num('p99-bound-ms'),
+    quietWaitMs: num('quiet-wait-ms'),
+  },
+  async withTarget(name, work) {
+    const target = await starters[name]!();
+    try {
+      return await work(target);
+    } finally {
+      await target.close();
+    }
+  },
+};
+
+try {
+  if (args['hot-path'] || targets.some((name) => name.startsWith('service'))) {
+    console.log('building src with tsc -p tsconfig.build.json (the service runs from that build)');
+    build = await buildService();
+  }
+  if (args['hot-path']) {
+    // Imported only here: it loads the service's code into this process.
+    const { hotPathMode } = await import('./modes/hot-path.mode.js');
+    await hotPathMode(build!.dir, adminDatabaseUrl, num('hot-path-iterations'));
+  } else if (args.profile) {
+    await profileMode(run, { rate: num('profile-rate'), durationMs: num('profile-seconds') * 1000, intervalUs: num('profile-interval-us') });
+  } else {
+    await rampMode(run, { rates: list('rates'), referenceRates: list('reference-rates'), idleConnections: num('idle'), warmCalls: num('warm-calls') });
+  }
+} finally {
+  await cleanUp();
+}

@@ -1,0 +1,104 @@
+import { spawnServer, type ChildServer } from '../lib/child.js';
+import { createDatabase } from '../lib/database.js';
+import { tempDir } from '../lib/temp-dirs.js';
+import type { GqlSocket } from '../lib/gql-socket.js';
+import { candidatePayload, marker } from '../lib/payloads.js';
+import { BENCH_JWT_SECRET, placeCall, SEND_SIGNAL, sendSignal, SIGNALS } from './service-calls.js';
+import { firstHit, inParallel, type CallLink, type Target } from './target.js';
+
+export interface ServiceOptions {
+  /** A connection string to a PostgreSQL server where the bench may create and drop a database. */
+  adminDatabaseUrl: string;
+  /** The tsc build of src/ to run (bench/lib/build.ts). */
+  buildDir: string;
+  /** Runs the experiment of bench/servers/coalesce-writes.ts instead of the service as it is. */
+  coalesceWrites?: boolean;
+  nodeArgs?: string[];
+}
+
+/** The service's environment for the bench: production mode, its own database, a signal limit the bench stays under. */
+export function serviceEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The limit is per sender; each of the bench's senders stays far below these.
+    SIGNAL_RATE_PER_SECOND: '10000',
+    SIGNAL_BURST: '100000',
+    // TURN configured, as in production: FORCE_RELAY defaults to patients, so what the patient
+    // side sends goes through the relay-only filter. Nothing here talks to a TURN server.
+    TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
+    TURN_SECRET: 'bench-turn-secret',
+  };
+}
+
+/**
+ * The real service (bench/servers/service.server.ts) on a database of its own, and its clients:
+ * each call is placed, answered and joined through the API (service-calls.ts), then both sides
+ * subscribe to `signals` and send with `sendSignal` mutations over the same sockets, as
+ * docs/SIGNALING.md asks clients to.
+ */
+export async function startService(options: ServiceOptions): Promise<Target> {
+  const database = await createDatabase(options.adminDatabaseUrl);
+  const data = await tempDir('vw-calls-bench-');
+  let server: ChildServer;
+  try {
+    server = await spawnServer('service.server.ts', { args: [options.buildDir, ...(options.coalesceWrites ? ['coalesce-writes'] : [])], nodeArgs: options.nodeArgs, env: serviceEnv(database.url, data.dir) });
+  } catch (error) {
+    await database.drop();
+    await data.remove();
+    throw error;
+  }
+  const sockets: GqlSocket[] = [];
+  let nextCall = 0;
+
+  return {
+    name: options.coalesceWrites ? 'service + coalesced writes (experiment)' : 'service (GraphQL)',
+    server,
+    database: database.name,
+    async openCalls(count, onDeliver) {
+      return inParallel(count, 8, async (): Promise<CallLink> => {
+        const { callId, sockets: sides } = await placeCall(server.url, nextCall++);
+        sockets.push(...sides);
+        const probes = sides.map((socket, i) => {
+          const probe = firstHit(`the probe on call ${callId}, side ${i}`);
+          socket.subscribe(SIGNALS, { callId, afterSeq: 0 }, (result) => {
+            const signal = (result.data as { signals?: { payload: string } } | null | undefined)?.signals;
+            if (!signal) return console.error(`signals of call ${callId} returned ${JSON.stringify(result.errors)}`);
+            probe.hit();
+            onDeliver(signal.payload);
+          }, (why) => console.error(`signals of call ${callId} ended: ${why}`));
+          return probe;
+        });
+        // A signal sent before the recipient's subscription is live still arrives (it is in the
+        // inbox and replayed after afterSeq 0), so receiving the probe proves the subscription.
+        await sendSignal(sides[0], callId, 'ICE_CANDIDATE', candidatePayload(0, marker(0, 0)));
+        await sendSignal(sides[1], callId, 'ICE_CANDIDATE', candidatePayload(1, marker(0, 0)));
+        await Promise.all(probes.map((p) => p.wait()));
+        return {
+          send: (side, kind, payload) => sides[side].fire(SEND_SIGNAL, { input: { callId, kind, payload } }),
+        };
+      });
+    },
+    sendErrors() {
+      let count = 0;
+      let first: string | undefined;
+      for (const socket of sockets) {
+        count += socket.firedErrors;
+        first ??= socket.firstFiredError;
+      }
+      return { count, first };
+    },
+    async close() {
+      // The server first: clients that vanish under its backlog would make it log write errors.
+      await server.stop();
+      for (const socket of sockets) socket.close();
+      await database.drop();
+      await data.remove();
+    },
+  };
+}
