@@ -31,7 +31,7 @@ import { CallQueryService } from './services/call-query.service.js';
 import { CallTimers } from './services/call-timers.service.js';
 import { CallService } from './services/call.service.js';
 import { LiveEventsService } from './services/live-events.service.js';
-import { createLoaders } from './services/loaders.js';
+import { createLoaders, type Loaders } from './services/loaders.js';
 import { UserService } from './services/user.service.js';
 import { CallChanger } from './services/call-change.js';
 import { IceService } from './services/ice.service.js';
@@ -40,7 +40,7 @@ import { RateLimiter } from './services/rate-limiter.js';
 import { RoomService } from './services/room.service.js';
 import { SignalingService } from './services/signaling.service.js';
 import { validDeviceId } from './services/validation.js';
-import { SignalingResolver } from './resolvers/signaling.resolver.js';
+import { SignalingResolver, useFastSignalsResolver } from './resolvers/signaling.resolver.js';
 import { SignalRelay } from './signaling/signal-relay.js';
 
 export interface BootstrapOptions {
@@ -132,10 +132,21 @@ async function start(
     [AuditResolver, new AuditResolver(new AuditQueryService(audit))],
   ]);
   const schema = await buildAppSchema({ get: (cls) => instances.get(cls) });
+  useFastSignalsResolver(schema);
 
+  // The entity manager and loaders are made on first use: a signal sent over the socket needs neither.
   const contextFor = (viewer: Viewer | null, deviceId: string | null, request: RequestMeta): Context => {
-    const fork = em();
-    return { em: fork, viewer, deviceId, request, loaders: createLoaders(fork), live, signaling };
+    let fork: EntityManager | undefined;
+    let loaders: Loaders | undefined;
+    return {
+      viewer, deviceId, request, live, signaling,
+      get em() {
+        return (fork ??= em());
+      },
+      get loaders() {
+        return (loaders ??= createLoaders(this.em));
+      },
+    };
   };
   const requestMeta = (req: IncomingMessage): RequestMeta => {
     const given = req.headers['x-request-id'];

@@ -2,7 +2,8 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, parse, validate, specifiedRules, type DocumentNode } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import type { WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Socket } from 'node:net';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -27,6 +28,32 @@ type SocketState = {
 };
 
 const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * graphql-ws waits for each frame to be written before it sends the next, so a mutation's `next`
+ * and `complete`, and a burst of signals, each cost a write of their own. This hands frames to
+ * `ws` without waiting and corks the TCP socket until the end of the event-loop turn, so all the
+ * frames of one turn leave in one write. A failed write still surfaces as the socket's error/close.
+ */
+function coalesceWrites(socket: WebSocket): void {
+  const tcp = (socket as unknown as { _socket?: Socket })._socket;
+  if (!tcp) return;
+  const send = socket.send.bind(socket) as (data: unknown, cb?: (error?: Error) => void) => void;
+  let corked = false;
+  socket.send = ((data: unknown, ...rest: unknown[]) => {
+    const callback = rest.find((arg): arg is (error?: Error) => void => typeof arg === 'function');
+    if (!corked) {
+      corked = true;
+      tcp.cork();
+      setImmediate(() => {
+        corked = false;
+        tcp.uncork();
+      });
+    }
+    send(data);
+    callback?.();
+  }) as WebSocket['send'];
+}
 
 /** Most distinct documents kept parsed and validated; clients send the same few over and over. */
 const DOCUMENT_CACHE_SIZE = 500;
@@ -56,6 +83,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   };
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((error) => options.formatError(error.toJSON(), error));
+  wsServer.on('connection', coalesceWrites);
 
   return useServer<Record<string, unknown>, SocketState>(
     {

@@ -25,8 +25,10 @@ interface Membership {
   loadedAt: number;
 }
 
-/** How long a membership view may be reused. Changes made by this instance drop it at once. */
+/** How long a membership view is fresh. Changes made by this instance drop it at once. */
 const MEMBERSHIP_TTL_MS = 1_000;
+/** How long a stale view may still answer while it is being refreshed. */
+const MEMBERSHIP_STALE_MS = 5_000;
 
 /**
  * The GraphQL-facing side of signaling: who may send what to whom and when (docs/SIGNALING.md
@@ -35,6 +37,7 @@ const MEMBERSHIP_TTL_MS = 1_000;
  */
 export class SignalingService {
   private readonly memberships = new Map<string, Promise<Membership>>();
+  private readonly refreshing = new Map<string, Promise<Membership | null>>();
 
   constructor(
     private readonly deps: {
@@ -51,6 +54,7 @@ export class SignalingService {
   /** Drops the cached view of a call (its status or participants changed). */
   forget(callId: string): void {
     this.memberships.delete(callId);
+    this.refreshing.delete(callId);
   }
 
   /** Relays one signal to a participant's inbox. Resolves with the envelope as stored. */
@@ -127,24 +131,40 @@ export class SignalingService {
     return others[0]!;
   }
 
-  private membership(callId: string): Promise<Membership | null> {
+  /**
+   * The cached view of a call. Fresh for MEMBERSHIP_TTL_MS; after that it is still used while a
+   * refresh runs in the background (so a signal never waits on the database), up to
+   * MEMBERSHIP_STALE_MS, beyond which the caller waits for the refresh.
+   */
+  private async membership(callId: string): Promise<Membership | null> {
     const cached = this.memberships.get(callId);
-    if (cached) {
-      return cached.then((m) => {
-        if (m && Date.now() - m.loadedAt <= MEMBERSHIP_TTL_MS) return m;
-        if (this.memberships.get(callId) === cached) this.memberships.delete(callId);
-        return m ? this.membership(callId) : null;
-      });
+    const current = cached ? await cached : null;
+    const age = current ? Date.now() - current.loadedAt : Infinity;
+    if (current && age <= MEMBERSHIP_TTL_MS) return current;
+    if (current && age <= MEMBERSHIP_STALE_MS) {
+      if (!this.refreshing.has(callId)) this.refresh(callId).catch(() => undefined);
+      return current;
     }
-    const loading = this.load(callId);
-    this.memberships.set(callId, loading as Promise<Membership>);
-    return loading.then((m) => {
-      if (!m) this.memberships.delete(callId);
+    return this.refresh(callId);
+  }
+
+  private refresh(callId: string): Promise<Membership | null> {
+    const pending = this.refreshing.get(callId);
+    if (pending) return pending;
+    const loading: Promise<Membership | null> = this.load(callId).then((m) => {
+      // A view loaded before a change that forget() announced must not come back.
+      if (this.refreshing.get(callId) === loading) {
+        this.refreshing.delete(callId);
+        if (m) this.memberships.set(callId, Promise.resolve(m));
+        else this.memberships.delete(callId);
+      }
       return m;
-    }, (error) => {
-      this.memberships.delete(callId);
+    }, (error: unknown) => {
+      if (this.refreshing.get(callId) === loading) this.refreshing.delete(callId);
       throw error;
     });
+    this.refreshing.set(callId, loading);
+    return loading;
   }
 
   private async load(callId: string): Promise<Membership | null> {
