@@ -119,7 +119,7 @@ async function start(
   const live = new LiveEventsService(pubsub, audit);
   const ice = new IceService(config.ice);
   const signaling = new SignalingService({
-    em, presence, audit, relayOnly: (viewer) => ice.relayOnly(viewer),
+    em, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer),
     relay: new SignalRelay(signalLog, pubsub),
     limiter: new RateLimiter(config.signalRatePerSecond, config.signalBurst, 'signals'),
   });

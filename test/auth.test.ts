@@ -186,6 +186,18 @@ describe('tokens on graphql-ws', () => {
     expect(await closeCodeFor(app.wsUrl, undefined)).toBe(4403);
   });
 
+  it('closes an authenticated socket with 4403 when its token expires', async () => {
+    let onClose!: (code: number) => void;
+    const gone = new Promise<number>((resolve) => (onClose = resolve));
+    const client = wsClient(app.wsUrl, await hs256(claims({ exp: Math.floor(Date.now() / 1000) + 2 })), (code) => onClose(code));
+    try {
+      await connected(client);
+      expect(await withDeadline(gone, 5_000, 'the socket to close at expiry')).toBe(4403);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('acknowledges a socket that offers a valid token', async () => {
     const closes: number[] = [];
     const client = wsClient(app.wsUrl, await hs256(claims()), (code) => closes.push(code));

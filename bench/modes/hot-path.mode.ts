@@ -106,7 +106,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     const relay = new SignalRelay(log, pubsub);
     const ice = new IceService(app.config.ice);
     const signaling = new SignalingService({
-      em, presence, audit, relayOnly: (viewer) => ice.relayOnly(viewer), relay, limiter: new RateLimiter(1e9, 1e9, 'signals'),
+      em, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer), relay, limiter: new RateLimiter(1e9, 1e9, 'signals'),
     });
     const resolver = new SignalingResolver(signaling, new RoomService(changer), ice);
     const schema = await buildAppSchema({ get: (cls) => (cls === SignalingResolver ? resolver : undefined) });

@@ -57,7 +57,12 @@ function viewerFromClaims(payload: JWTPayload): Viewer {
   if (name !== undefined && (typeof name !== 'string' || name.length > 200 || CONTROL_CHARACTERS.test(name))) {
     throw unauthenticated('invalid token: claim "name" must be a string of at most 200 characters without control characters');
   }
-  return { id: sub, role: mapped, name: typeof name === 'string' && name.trim() ? name.trim() : null };
+  return {
+    id: sub,
+    role: mapped,
+    name: typeof name === 'string' && name.trim() ? name.trim() : null,
+    expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+  };
 }
 
 function reason(error: unknown): string {

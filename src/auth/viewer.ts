@@ -7,6 +7,8 @@ export interface Viewer {
   role: Role;
   /** Display name from the token, if it had one. */
   name: string | null;
+  /** When the token stops being valid (epoch ms); a socket authenticated with it closes then. */
+  expiresAt?: number;
 }
 
 export const isAdmin = (viewer: Viewer) => viewer.role === Role.ADMIN;

@@ -55,6 +55,16 @@ function coalesceWrites(socket: WebSocket): void {
   }) as WebSocket['send'];
 }
 
+/** Closes the socket with 4403 when its token expires: a socket is only as good as its token. */
+function closeWhenExpired(socket: WebSocket, expiresAt: number | undefined): void {
+  if (expiresAt === undefined) return;
+  // setTimeout holds at most about 24.8 days; a token living longer is checked on each subscribe anyway.
+  const delay = Math.min(expiresAt - Date.now(), 2_147_483_647);
+  const timer = setTimeout(() => socket.close(4403, 'Forbidden: token expired'), Math.max(0, delay));
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 /** Most distinct documents kept parsed and validated; clients send the same few over and over. */
 const DOCUMENT_CACHE_SIZE = 500;
 
@@ -88,6 +98,8 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   return useServer<Record<string, unknown>, SocketState>(
     {
       schema: options.schema,
+      // Never put an unexpected error's message in a close reason, whatever NODE_ENV says.
+      isProd: true,
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
@@ -96,8 +108,10 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
         // A bad deviceId is refused like a bad token: the socket could not be told apart from another device.
         if (device !== undefined && (typeof device !== 'string' || !DEVICE_ID.test(device))) return false;
         try {
-          ctx.extra.viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
+          const viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
+          ctx.extra.viewer = viewer;
           ctx.extra.deviceId = typeof device === 'string' ? device : `socket-${randomUUID()}`;
+          closeWhenExpired(ctx.extra.socket, viewer.expiresAt);
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -105,6 +119,9 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
         }
       },
       onSubscribe: (ctx, _id, payload) => {
+        if (ctx.extra.viewer?.expiresAt !== undefined && ctx.extra.viewer.expiresAt <= Date.now()) {
+          return [new GraphQLError('invalid token: it has expired; reconnect with a fresh one', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         const document = documentFor(payload.query);
         if (!('kind' in document)) return document;
         return {

@@ -1,10 +1,12 @@
 import { Migration20261123000000_spine } from './Migration20261123000000_spine.js';
 import { Migration20261123010000_presence } from './Migration20261123010000_presence.js';
 import { Migration20261123020000_participant_position } from './Migration20261123020000_participant_position.js';
+import { Migration20261124000000_presence_session_index } from './Migration20261124000000_presence_session_index.js';
 
 /** Every migration, oldest first. A schema change is a new class appended here, never an edit of an old one. */
 export const migrations = [
   Migration20261123000000_spine,
   Migration20261123010000_presence,
   Migration20261123020000_participant_position,
+  Migration20261124000000_presence_session_index,
 ];

@@ -151,7 +151,10 @@ export class CallTimers {
       await em.flush();
       return calls.length;
     });
-    await Promise.all(publications.map(([topic, payload]) => this.deps.pubsub.publish(topic, payload)));
+    // Committed: a publish that fails is logged, and the round goes on.
+    for (const [topic, payload] of publications) {
+      await this.deps.pubsub.publish(topic, payload).catch((error: unknown) => this.deps.logger.warn('publish failed', { error: describe(error) }));
+    }
     return claimed;
   }
 }

@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { CallParticipant } from '../entities/call-participant.entity.js';
@@ -87,13 +88,33 @@ export class PresenceService {
     ));
   }
 
+  /**
+   * Extends the lease of every open session held here. A session whose lease had run out (this
+   * instance stalled, or the database was away) while it stayed open is CONNECTED again, and
+   * the others are told it reconnected.
+   */
   private async renew(): Promise<void> {
     if (this.held.size === 0) return;
     try {
-      await this.track(this.deps.em().execute(
-        `UPDATE call_participants SET lease_until = ? WHERE session_id IN (?) AND session_closed_at IS NULL`,
-        [new Date(Date.now() + this.deps.leaseMs), [...this.held]],
+      const back = await this.track(this.deps.em().execute<{ call_id: string; user_id: string; status: CallStatus }[]>(
+        `WITH renewed AS (
+           SELECT p.id, p.connection AS previous FROM call_participants p
+            WHERE p.session_id IN (?) AND p.session_closed_at IS NULL AND p.status = 'JOINED'
+              AND p.connection IN ('CONNECTED', 'DISCONNECTED')
+            ORDER BY p.id FOR UPDATE)
+         UPDATE call_participants p SET lease_until = ?, connection = 'CONNECTED', disconnected_at = NULL, reconnect_deadline_at = NULL
+           FROM renewed, calls c
+          WHERE p.id = renewed.id AND c.id = p.call_id
+         RETURNING p.call_id, p.user_id, c.status, renewed.previous`,
+        [[...this.held], new Date(Date.now() + this.deps.leaseMs)],
       ));
+      const now = new Date();
+      await this.deps.changer.publish((back as (typeof back[number] & { previous: string })[])
+        .filter((row) => row.previous === ConnectionState.DISCONNECTED)
+        .map((row): Publication => [topics.callEvents(row.call_id), {
+          kind: 'PARTICIPANT_RECONNECTED', callId: row.call_id, status: row.status, previousStatus: null, actorId: row.user_id,
+          reason: null, at: now.toISOString(), participantId: row.user_id, media: null,
+        }]));
     } catch (error) {
       this.deps.logger.warn('presence lease renewal failed', { error: describe(error) });
     }
@@ -121,7 +142,8 @@ export class PresenceService {
       );
       const calls = rows.map((row) => em.map(Call, row));
       if (calls.length === 0) return 0;
-      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } });
+      // Locked, so a reconnect (presence.open) waits for this round instead of being overwritten by it.
+      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       for (const call of calls) {
         const own = participants.filter((p) => p.call.id === call.id);
         for (const p of own) {
@@ -130,13 +152,13 @@ export class PresenceService {
             p.disconnectedAt = p.sessionClosedAt ?? p.leaseUntil;
             p.reconnectDeadlineAt = new Date(p.disconnectedAt!.getTime() + this.deps.reconnectWindowMs);
             publications.push([topics.callEvents(call.id), participantEvent('PARTICIPANT_DISCONNECTED', call, p.user.id, now)]);
-            await this.deps.audit.record(em, { actor: null, action: 'participant.disconnect', targetType: 'call', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
+            await this.deps.audit.record(em, { actor: null, action: 'participant.disconnect', targetType: 'user', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
           } else if (p.connection === ConnectionState.DISCONNECTED && p.reconnectDeadlineAt && p.reconnectDeadlineAt <= now) {
             p.connection = ConnectionState.LOST;
             p.status = ParticipantStatus.LEFT;
             p.leftAt = p.disconnectedAt;
             publications.push([topics.callEvents(call.id), participantEvent('PARTICIPANT_LOST', call, p.user.id, now)]);
-            await this.deps.audit.record(em, { actor: null, action: 'participant.lost', targetType: 'call', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
+            await this.deps.audit.record(em, { actor: null, action: 'participant.lost', targetType: 'user', targetId: p.user.id, callId: call.id, outcome: 'SUCCESS' });
           }
         }
         // A call with fewer than two people left in it is over: in a 1:1 call, the peer was lost.

@@ -8,8 +8,12 @@ import { leavePresence, closeParticipants, type CallChanger, type Publication } 
 import { participantEvent } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
 
-/** Whether `me` is the polite peer toward `other`: the later-invited one is (the caller never is). */
+/**
+ * Whether `me` is the polite peer toward `other`: the one named later is (the caller, named
+ * first, never is). Positions are distinct within a call, so exactly one of a pair is polite.
+ */
 export function politeToward(me: CallParticipant, other: CallParticipant): boolean {
+  if (me.position !== other.position) return me.position > other.position;
   if (me.role !== other.role) return me.role === ParticipantRole.INVITEE;
   return me.user.id > other.user.id;
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { badInput, conflict, describe, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { payloadProblem, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
 import type { SignalRelay } from '../signaling/signal-relay.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -28,7 +29,7 @@ interface Membership {
 /** How long a membership view is fresh. Changes made by this instance drop it at once. */
 const MEMBERSHIP_TTL_MS = 1_000;
 /** How long a stale view may still answer while it is being refreshed. */
-const MEMBERSHIP_STALE_MS = 5_000;
+const MEMBERSHIP_STALE_MS = 2_000;
 
 /**
  * The GraphQL-facing side of signaling: who may send what to whom and when (docs/SIGNALING.md
@@ -46,6 +47,7 @@ export class SignalingService {
       presence: PresenceService;
       audit: AuditService;
       limiter: RateLimiter;
+      logger: Logger;
       /** Whether a user must use TURN only: their candidates are then kept to relay ones, related addresses blanked. */
       relayOnly: (viewer: Viewer) => boolean;
     },
@@ -93,23 +95,50 @@ export class SignalingService {
     this.forget(callId);
     const members = await this.membership(callId);
     const me = members?.participants.get(viewer.id);
+    const refusal = !members || !me
+      ? notFound('call')
+      : members.status !== CallStatus.RINGING && members.status !== CallStatus.ACTIVE
+        ? conflict(`signals are open only while the call is RINGING or ACTIVE; it is ${members.status}`, { currentStatus: members.status })
+        : me.deviceId && me.deviceId !== ctx.deviceId
+          ? conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' })
+          : null;
     await this.deps.audit.recordNow(ctx.em, {
       actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
-      outcome: me ? 'SUCCESS' : 'DENIED', errorCode: me ? null : 'NOT_FOUND', details: { afterSeq },
+      outcome: refusal ? 'DENIED' : 'SUCCESS', errorCode: refusal?.code ?? null, details: { afterSeq },
     });
-    if (!members || !me) throw notFound('call');
-    if (members.status !== CallStatus.RINGING && members.status !== CallStatus.ACTIVE) {
-      throw conflict(`signals are open only while the call is RINGING or ACTIVE; it is ${members.status}`, { currentStatus: members.status });
-    }
-    if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+    if (refusal) throw refusal;
     const stream = await this.deps.relay.open(callId, viewer.id, afterSeq);
-    const session = await this.deps.presence.open(callId, viewer.id);
+    let session: string | null;
+    try {
+      session = await this.deps.presence.open(callId, viewer.id);
+    } catch (error) {
+      await stream.return?.();
+      throw error;
+    }
     if (!session) return stream;
-    const presence = this.deps.presence;
+    const { presence, logger } = this.deps;
+    let closed = false;
+    // Presence ends once, however the stream ends: the client completes, the socket drops, or the
+    // source runs dry (a queue overflow). A failure to record it is logged, never thrown: nothing
+    // awaits a closing socket's cleanup, and an unhandled rejection would end the process.
+    const leave = async () => {
+      if (closed) return;
+      closed = true;
+      await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
+    };
     const iterator: AsyncIterableIterator<SignalEnvelope> = {
-      next: () => stream.next(),
+      async next() {
+        try {
+          const result = await stream.next();
+          if (result.done) await leave();
+          return result;
+        } catch (error) {
+          await leave();
+          throw error;
+        }
+      },
       async return() {
-        await presence.close(session);
+        await leave();
         return (await stream.return?.()) ?? { value: undefined, done: true };
       },
       [Symbol.asyncIterator]: () => iterator,

@@ -9,17 +9,25 @@ import { SignalKind } from './signal.js';
  */
 export function keepRelayOnly(kind: SignalKind, payload: string): { payload: string } | { problem: string } {
   if (kind === SignalKind.ICE_CANDIDATE) {
-    const init = JSON.parse(payload) as { candidate: string };
+    const init = JSON.parse(payload) as { candidate: string; sdpMid?: unknown; sdpMLineIndex?: unknown; usernameFragment?: unknown };
     const candidate = relayLine(init.candidate);
     if (candidate === null) return { problem: 'only relay candidates may be sent by a participant who must use TURN' };
-    return { payload: JSON.stringify({ ...init, candidate }) };
+    // Rebuilt from the RTCIceCandidateInit fields only: nothing else the client put there travels.
+    const { sdpMid, sdpMLineIndex, usernameFragment } = init;
+    return { payload: JSON.stringify({ candidate, sdpMid, sdpMLineIndex, usernameFragment }) };
   }
   if (kind === SignalKind.OFFER || kind === SignalKind.ANSWER || kind === SignalKind.ICE_RESTART) {
     const eol = payload.includes('\r\n') ? '\r\n' : '\n';
     const lines = payload.split(eol).flatMap((line) => {
-      if (!line.startsWith('a=candidate:')) return [line];
-      const kept = relayLine(line.slice(2));
-      return kept === null ? [] : [`a=${kept}`];
+      if (line.startsWith('a=candidate:')) {
+        const kept = relayLine(line.slice(2));
+        return kept === null ? [] : [`a=${kept}`];
+      }
+      // Connection data and the origin line can carry the sender's own address too: blank them.
+      if (/^c=IN IP[46] /.test(line)) return [line.replace(/^c=IN IP([46]) \S+/, (_m, v) => `c=IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`)];
+      if (line.startsWith('a=rtcp:')) return [line.replace(/ IN IP([46]) \S+/, (_m, v) => ` IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`)];
+      if (line.startsWith('o=')) return [line.replace(/ IN IP([46]) \S+$/, (_m, v) => ` IN IP${v} ${v === '6' ? '::1' : '127.0.0.1'}`)];
+      return [line];
     });
     return { payload: lines.join(eol) };
   }
@@ -28,7 +36,7 @@ export function keepRelayOnly(kind: SignalKind, payload: string): { payload: str
 
 /** The candidate attribute with its related address blanked, or null when it is not a relay candidate. */
 function relayLine(candidate: string): string | null {
-  const fields = candidate.split(' ');
+  const fields = candidate.trim().split(/\s+/);
   const typ = fields.indexOf('typ');
   if (typ < 0 || fields[typ + 1] !== 'relay') return null;
   for (const [name, blank] of [['raddr', '0.0.0.0'], ['rport', '0']] as const) {

@@ -24,7 +24,14 @@ export class SignalRelay {
    */
   async open(callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
     const live = await this.pubsub.subscribe<SignalEnvelope>(this.log.topic(callId, to));
-    const { entries, firstKept } = await this.log.readAfter(callId, to, afterSeq);
+    let kept: Awaited<ReturnType<SignalLog['readAfter']>>;
+    try {
+      kept = await this.log.readAfter(callId, to, afterSeq);
+    } catch (error) {
+      await live.return?.();
+      throw error;
+    }
+    const { entries, firstKept } = kept;
     const queue: SignalEnvelope[] = [];
     if (afterSeq + 1 < firstKept) {
       queue.push({ seq: firstKept - 1, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
@@ -45,8 +52,13 @@ export class SignalRelay {
           const seq = result.value.seq;
           if (seq <= last) continue;
           if (seq > last + 1) {
-            // A live entry overtook ones not yet seen: read the gap from the log, in order.
-            queue.push(...(await log.readAfter(callId, to, last)).entries.filter((e) => e.seq <= seq));
+            // A live entry overtook ones not yet seen: read the gap from the log, in order, saying
+            // RESYNC first if part of it was no longer kept.
+            const gap = await log.readAfter(callId, to, last);
+            if (gap.firstKept > last + 1) {
+              queue.push({ seq: Math.min(gap.firstKept, seq) - 1, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
+            }
+            queue.push(...gap.entries.filter((e) => e.seq <= seq));
             if (queue.at(-1)?.seq !== seq) queue.push(result.value);
             continue;
           }
