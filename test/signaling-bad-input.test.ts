@@ -114,3 +114,44 @@ describe('socket close codes', () => {
     expect(await closeCode(raw)).toBe(4403);
   });
 });
+
+describe('the signaling fast path', () => {
+  it('answers exactly as graphql-js does, for signals and sendSignal, results and errors alike', async () => {
+    const { parse } = await import('graphql');
+    const ada = await socket('ada', 'ada-desk-fast');
+    const pat = await socket('pat', 'pat-tab-fast');
+    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    await request(pat, AnswerCallDocument, { callId });
+    await request(ada, JoinCallDocument, { callId });
+    // The same selections; the inline fragment makes the second document take graphql-js's path.
+    const fast = parse(`subscription($c: ID!) { inbox: signals(callId: $c) { seq from: fromParticipantId kind payload sentAt callId __typename } }`);
+    const slow = parse(`subscription($c: ID!) { inbox: signals(callId: $c) { ... on Signal { seq from: fromParticipantId kind payload sentAt callId __typename } } }`);
+    const a = subscribe(pat, fast as never, { c: callId } as never);
+    const b = subscribe(pat, slow as never, { c: callId } as never);
+    const sendFast = parse(`mutation($i: SendSignalInput!) { sent: sendSignal(input: $i) { seq toParticipantId __typename } }`);
+    const sendSlow = parse(`mutation($i: SendSignalInput!) { sent: sendSignal(input: $i) { ... on SendSignalResult { seq toParticipantId __typename } } }`);
+    const input = { callId, kind: 'OFFER', payload: 'v=0\r\n' };
+    const r1 = await request(ada, sendFast as never, { i: input } as never);
+    const r2 = await request(ada, sendSlow as never, { i: input } as never);
+    expect(r1).toEqual({ data: { sent: { seq: 1, toParticipantId: 'pat', __typename: 'SendSignalResult' } } });
+    expect(r2).toEqual({ data: { sent: { seq: 2, toParticipantId: 'pat', __typename: 'SendSignalResult' } } });
+    const [fa, fb] = [await a.next(), await a.next()];
+    const [sa, sb] = [await b.next(), await b.next()];
+    expect(fa).toEqual(sa);
+    expect(fb).toEqual(sb);
+    expect(fa.data).toMatchObject({ inbox: { seq: 1, from: 'ada', kind: 'OFFER', __typename: 'Signal', callId } });
+
+    // Refusals and request errors too.
+    for (const vars of [{ i: { ...input, kind: 'SMOKE' } }, { i: { ...input, callId: '00000000-0000-4000-8000-000000000000' } }, { i: { ...input, payload: 'nope' } }]) {
+      const x = await request(ada, sendFast as never, vars as never);
+      const y = await request(ada, sendSlow as never, vars as never);
+      expect(x).toEqual(y);
+      expect(x.errors?.length).toBe(1);
+    }
+    const eve = await socket('eve', 'eve-tab-fast');
+    const [x, y] = [subscribe(eve, fast as never, { c: callId } as never), subscribe(eve, slow as never, { c: callId } as never)];
+    const [ex, ey] = [await x.next(), await y.next()];
+    expect(ex).toEqual(ey);
+    expect(ex.errors?.[0]).toMatchObject({ message: 'call not found', path: ['inbox'], extensions: { code: 'NOT_FOUND' } });
+  });
+});

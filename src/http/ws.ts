@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, parse, validate, specifiedRules, type DocumentNode } from 'graphql';
+import { execute, GraphQLError, parse, specifiedRules, subscribe, validate, type DocumentNode } from 'graphql';
+import { executeFast, planFor, subscribeFast, type FastPlan } from './signal-fast-path.js';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Socket } from 'node:net';
@@ -75,6 +76,7 @@ const DOCUMENT_CACHE_SIZE = 500;
  */
 export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   const cache = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const plans = new WeakMap<DocumentNode, FastPlan | null>();
   const rules = [...specifiedRules, depthLimit(options.maxQueryDepth)];
   const documentFor = (query: string): DocumentNode | readonly GraphQLError[] => {
     const hit = cache.get(query);
@@ -84,6 +86,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
       const document = parse(query);
       const errors = validate(options.schema, document, rules);
       result = errors.length > 0 ? errors : document;
+      if (errors.length === 0) plans.set(document, planFor(document));
     } catch (error) {
       result = [error instanceof GraphQLError ? error : new GraphQLError('could not parse the document')];
     }
@@ -98,6 +101,14 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   return useServer<Record<string, unknown>, SocketState>(
     {
       schema: options.schema,
+      execute: (args) => {
+        const plan = plans.get(args.document);
+        return plan ? executeFast(options.schema, plan, args) : execute(args);
+      },
+      subscribe: (args) => {
+        const plan = plans.get(args.document);
+        return plan ? subscribeFast(options.schema, plan, args) : subscribe(args);
+      },
       // Never put an unexpected error's message in a close reason, whatever NODE_ENV says.
       isProd: true,
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
