@@ -1,4 +1,5 @@
 import type { PubSub } from './pubsub.js';
+import { subscriberQueue } from './subscriber-queue.js';
 
 /**
  * The in-process {@link PubSub} used when no `REDIS_URL` is set: one instance, no network.
@@ -7,7 +8,7 @@ import type { PubSub } from './pubsub.js';
  */
 export class MemoryPubSub implements PubSub {
   private readonly subscribers = new Map<string, Set<(payload: object) => void>>();
-  private readonly stops = new Set<() => void>();
+  private readonly stops = new Set<() => Promise<void>>();
 
   constructor(private readonly maxQueued = 1_000) {}
 
@@ -16,53 +17,21 @@ export class MemoryPubSub implements PubSub {
   }
 
   async subscribe<T extends object>(topic: string): Promise<AsyncIterableIterator<T>> {
-    const queue: T[] = [];
-    let wake: ((result: IteratorResult<T>) => void) | undefined;
-    let done = false;
     const set = this.subscribers.get(topic) ?? new Set();
     this.subscribers.set(topic, set);
-
-    const stop = () => {
-      if (done) return;
-      done = true;
-      this.stops.delete(stop);
+    const subscriber = subscriberQueue<T>(this.maxQueued, () => {
+      this.stops.delete(subscriber.stop);
       set.delete(deliver);
       if (set.size === 0) this.subscribers.delete(topic);
-      wake?.({ value: undefined, done: true });
-      wake = undefined;
-    };
-    const deliver = (payload: object) => {
-      if (wake) {
-        const resolve = wake;
-        wake = undefined;
-        resolve({ value: payload as T, done: false });
-      } else if (queue.length >= this.maxQueued) {
-        stop();
-      } else {
-        queue.push(payload as T);
-      }
-    };
+    });
+    const deliver = subscriber.deliver as (payload: object) => void;
     set.add(deliver);
-    this.stops.add(stop);
-
-    const iterator: AsyncIterableIterator<T> = {
-      next: () => {
-        const value = queue.shift();
-        if (value !== undefined) return Promise.resolve({ value, done: false });
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (wake = resolve));
-      },
-      return: async () => {
-        stop();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    this.stops.add(subscriber.stop);
+    return subscriber.iterator;
   }
 
   /** Ends every open subscription. */
   async close(): Promise<void> {
-    for (const stop of [...this.stops]) stop();
+    await Promise.all([...this.stops].map((stop) => stop()));
   }
 }

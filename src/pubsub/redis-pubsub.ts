@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { PubSub } from './pubsub.js';
+import { subscriberQueue } from './subscriber-queue.js';
 import { closeRedis, DEFAULT_KEY_PREFIX, openRedis, type RedisOptions } from './redis-connection.js';
 
 export interface RedisPubSubOptions extends RedisOptions {
@@ -74,58 +75,29 @@ export class RedisPubSub implements PubSub {
       this.channels.set(name, channel);
     }
     const held = channel;
-    const queue: T[] = [];
-    let wake: ((result: IteratorResult<T>) => void) | undefined;
-    let done = false;
-
-    const stop = async () => {
-      if (done) return;
-      done = true;
-      this.stops.delete(stop);
-      held.deliveries.delete(deliver);
-      wake?.({ value: undefined, done: true });
-      wake = undefined;
-      if (held.deliveries.size === 0 && this.channels.get(name) === held) {
-        this.channels.delete(name);
-        await this.subscriber.unsubscribe(name).catch(() => undefined);
-      }
-    };
-    const deliver: Deliver = (payload) => {
-      if (wake) {
-        const resolve = wake;
-        wake = undefined;
-        resolve({ value: payload as T, done: false });
-      } else if (queue.length >= this.maxQueued) {
-        this.logger?.warn('subscriber fell behind; subscription ended', { maxQueued: this.maxQueued });
-        void stop();
-      } else {
-        queue.push(payload as T);
-      }
-    };
+    const subscriber = subscriberQueue<T>(
+      this.maxQueued,
+      async () => {
+        this.stops.delete(subscriber.stop);
+        held.deliveries.delete(deliver);
+        if (held.deliveries.size === 0 && this.channels.get(name) === held) {
+          this.channels.delete(name);
+          await this.subscriber.unsubscribe(name).catch(() => undefined);
+        }
+      },
+      () => this.logger?.warn('subscriber fell behind; subscription ended', { maxQueued: this.maxQueued }),
+    );
+    const deliver = subscriber.deliver as Deliver;
     // Listen before the confirmation arrives: a message may follow it before this function resumes.
     held.deliveries.add(deliver);
-    this.stops.add(stop);
+    this.stops.add(subscriber.stop);
     try {
       await held.subscribed;
     } catch (error) {
-      await stop();
+      await subscriber.stop();
       throw error;
     }
-
-    const iterator: AsyncIterableIterator<T> = {
-      next: () => {
-        const value = queue.shift();
-        if (value !== undefined) return Promise.resolve({ value, done: false });
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (wake = resolve));
-      },
-      return: async () => {
-        await stop();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    return subscriber.iterator;
   }
 
   /** Ends every open subscription, then quits both connections. */
