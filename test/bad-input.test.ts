@@ -22,14 +22,10 @@ let target: string;
 
 beforeAll(async () => {
   app = await startApp();
-  [ada, bob, pat, sam] = await Promise.all([
-    app.token('ada', 'provider', 'Dr Ada'),
-    app.token('bob', 'provider', 'Dr Bob'),
-    app.token('pat', 'patient', 'Pat'),
-    app.token('sam', 'patient', 'Sam'),
-  ]);
   // Everyone signs in once, so roles are known.
-  for (const token of [ada, bob, pat, sam]) await execute(app.url, MeDocument, {}, token);
+  ({ ada, bob, pat, sam } = (await app.signIn([
+    ['ada', 'provider', 'Dr Ada'], ['bob', 'provider', 'Dr Bob'], ['pat', 'patient', 'Pat'], ['sam', 'patient', 'Sam'],
+  ])) as Record<'ada' | 'bob' | 'pat' | 'sam', string>);
   target = await place(ada, { inviteeIds: ['pat'] });
 });
 afterAll(() => app?.close());

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AnswerCallDocument, CallEventsDocument, CancelCallDocument, DeclineCallDocument, EndCallDocument, GetCallDocument,
-  IncomingCallDocument, InitiateCallDocument, MarkCallFailedDocument, MarkCallMissedDocument, MeDocument,
+  IncomingCallDocument, InitiateCallDocument, MarkCallFailedDocument, MarkCallMissedDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { connected, execute, executeError, subscribe, wsClient } from './helpers/client.js';
@@ -14,14 +14,10 @@ let sam: string; // patient
 
 beforeAll(async () => {
   app = await startApp();
-  [ada, bob, pat, sam] = await Promise.all([
-    app.token('ada', 'provider', 'Dr Ada'),
-    app.token('bob', 'provider', 'Dr Bob'),
-    app.token('pat', 'patient', 'Pat'),
-    app.token('sam', 'patient', 'Sam'),
-  ]);
   // Everyone signs in once, so roles are known.
-  for (const token of [ada, bob, pat, sam]) await execute(app.url, MeDocument, {}, token);
+  ({ ada, bob, pat, sam } = (await app.signIn([
+    ['ada', 'provider', 'Dr Ada'], ['bob', 'provider', 'Dr Bob'], ['pat', 'patient', 'Pat'], ['sam', 'patient', 'Sam'],
+  ])) as Record<'ada' | 'bob' | 'pat' | 'sam', string>);
 });
 afterAll(() => app?.close());
 

@@ -5,30 +5,22 @@ import {
   AnswerCallDocument, InitiateCallDocument, JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { connected, deviceClient, execute, request, subscribe, withDeadline } from './helpers/client.js';
+import { DeviceSockets, request, subscribe, withDeadline } from './helpers/client.js';
 
 let app: TestApp;
 const tokens: Record<string, string> = {};
-const sockets: Client[] = [];
+const sockets = new DeviceSockets(() => app.wsUrl, tokens);
 
 beforeAll(async () => {
   app = await startApp({ SIGNAL_BURST: '20', SIGNAL_RATE_PER_SECOND: '1', WS_INIT_TIMEOUT_MS: '300' });
-  for (const [id, role] of [['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient']] as const) {
-    tokens[id] = await app.token(id, role);
-    await execute(app.url, MeDocument, {}, tokens[id]);
-  }
+  Object.assign(tokens, await app.signIn([['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient']]));
 });
 afterAll(async () => {
-  for (const socket of sockets) await socket.dispose();
+  await sockets.closeAll();
   await app?.close();
 });
 
-async function socket(user: string, device: string): Promise<Client> {
-  const client = deviceClient(app.wsUrl, tokens[user]!, device);
-  sockets.push(client);
-  await connected(client);
-  return client;
-}
+const socket = (user: string, device: string): Promise<Client> => sockets.connect(user, device);
 
 const code = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
 

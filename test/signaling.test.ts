@@ -2,36 +2,28 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AnswerCallDocument, CallEventsDocument, EndCallDocument, GetCallDocument, IceServersDocument, IncomingCallDocument,
-  InitiateCallDocument, JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
+  InitiateCallDocument, JoinCallDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { connected, deviceClient, execute, request, subscribe } from './helpers/client.js';
+import { DeviceSockets, execute, request, subscribe } from './helpers/client.js';
 import { TestPeer } from './helpers/peer.js';
 
 let app: TestApp;
 const tokens: Record<string, string> = {};
-const sockets: Client[] = [];
+const sockets = new DeviceSockets(() => app.wsUrl, tokens);
 const peers: TestPeer[] = [];
 
 beforeAll(async () => {
   app = await startApp({ PRESENCE_GRACE_MS: '200', RECONNECT_WINDOW_MS: '1500' });
-  for (const [id, role, name] of [['ada', 'provider', 'Dr Ada'], ['pat', 'patient', 'Pat'], ['eve', 'patient', 'Eve']] as const) {
-    tokens[id] = await app.token(id, role, name);
-    await execute(app.url, MeDocument, {}, tokens[id]);
-  }
+  Object.assign(tokens, await app.signIn([['ada', 'provider', 'Dr Ada'], ['pat', 'patient', 'Pat'], ['eve', 'patient', 'Eve']]));
 });
 afterAll(async () => {
   for (const peer of peers) await peer.close();
-  for (const socket of sockets) await socket.dispose();
+  await sockets.closeAll();
   await app?.close();
 });
 
-async function socket(user: string, device: string): Promise<Client> {
-  const client = deviceClient(app.wsUrl, tokens[user]!, device);
-  sockets.push(client);
-  await connected(client);
-  return client;
-}
+const socket = (user: string, device: string): Promise<Client> => sockets.connect(user, device);
 
 /** ada calls pat, pat answers on `patDevice`; returns both sockets and the call id. */
 async function activeCall(patDevice = 'pat-laptop-1') {

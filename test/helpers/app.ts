@@ -7,6 +7,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { bootstrap, type App, type BootstrapOptions } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
+import { MeDocument } from '../generated/graphql.js';
+import { execute } from './client.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -17,6 +19,8 @@ export interface TestApp extends App {
   databaseUrl: string;
   /** Signs a token for `sub` with the app's secret. */
   token(sub: string, role: RoleClaim, name?: string): Promise<string>;
+  /** Signs a token for each user and makes one `me` request with it, so their roles are known. */
+  signIn(users: [sub: string, role: RoleClaim, name?: string][]): Promise<Record<string, string>>;
 }
 
 /** Creates an empty database of its own on the test server and returns its URL. */
@@ -63,16 +67,25 @@ export async function startApp(
   });
   const app = await bootstrap(config, options);
   const secret = new TextEncoder().encode(config.jwt.kind === 'secret' ? config.jwt.secret : '');
+  const token = (sub: string, role: RoleClaim, name?: string) =>
+    new SignJWT({ role, ...(name ? { name } : {}) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(secret);
   return {
     ...app,
     databaseUrl,
-    token: (sub, role, name) =>
-      new SignJWT({ role, ...(name ? { name } : {}) })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(secret),
+    token,
+    signIn: async (users) => {
+      const tokens: Record<string, string> = {};
+      for (const [sub, role, name] of users) {
+        tokens[sub] = await token(sub, role, name);
+        await execute(app.url, MeDocument, {}, tokens[sub]);
+      }
+      return tokens;
+    },
     close: async () => {
       await app.close();
       await own?.drop();

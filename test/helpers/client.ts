@@ -130,3 +130,22 @@ export function deviceClient(wsUrl: string, token: string, deviceId: string, onC
     on: { closed: (event) => onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
   });
 }
+
+/** Device sockets a test opens for its users, all closed by `closeAll()`. */
+export class DeviceSockets {
+  private readonly open: Client[] = [];
+
+  constructor(private readonly wsUrl: () => string, private readonly tokens: Record<string, string>) {}
+
+  /** A connected socket for `user` on device `device`. */
+  async connect(user: string, device: string): Promise<Client> {
+    const client = deviceClient(this.wsUrl(), this.tokens[user]!, device);
+    this.open.push(client);
+    await connected(client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const client of this.open) await client.dispose();
+  }
+}
