@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     calls: { type: 'string', default: '50' },
     rates: { type: 'string', default: '1000,2000,3000,4000,5000,6000,8000,12000,16000,24000,32000' },
     'step-seconds': { type: 'string', default: '5' },
+    'warmup-seconds': { type: 'string', default: '6' },
     'sdp-every': { type: 'string', default: '25' },
     idle: { type: 'string', default: '500' },
     'warm-calls': { type: 'string', default: '25' },
@@ -47,6 +48,8 @@ if (args.help) {
   --calls 50                   concurrent calls (two clients each)
   --rates 1000,2000,...        offered aggregate rates (messages/s), stepped up until one fails
   --step-seconds 5             length of each step
+  --warmup-seconds 6           unmeasured load at the first step's rate before the ramp, so
+                               what setting the calls up left behind is collected first
   --sdp-every 25               every n-th message is a ~4 KiB SDP offer, the rest ~240 B candidates
   --idle 500                   idle listening connections for the memory figure (0 skips it)
   --reference-rates 1000,4000  the steps whose latency and CPU go in the summary
@@ -56,8 +59,9 @@ if (args.help) {
                                quiet (the machine may be shared); a step that fails on a busy
                                machine is tried again, 3 times at most
   --targets raw-ws,socketio,service
-                               also service-coalesced: the service with its socket writes
-                               coalesced, an experiment (bench/servers/coalesce-writes.ts)
+                               also service-acked: the service with every signal acknowledged
+                               (by default its clients send candidates unacknowledged, as
+                               docs/SIGNALING.md advises)
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
                                server, --profile-seconds at --profile-rate
@@ -109,7 +113,7 @@ const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(),
   socketio: () => startSocketIo(),
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir }),
-  'service-coalesced': () => startService({ adminDatabaseUrl, buildDir: build!.dir, coalesceWrites: true }),
+  'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true }),
 };
 
 const run: BenchRun = {
@@ -122,6 +126,7 @@ const run: BenchRun = {
     keepUpRatio: num('keep-up'),
     p99BoundMs: num('p99-bound-ms'),
     quietWaitMs: num('quiet-wait-ms'),
+    warmupMs: num('warmup-seconds') * 1000,
   },
   async withTarget(name, work) {
     const target = await starters[name]!();

@@ -145,10 +145,11 @@ async function start(
   const live = new LiveEventsService(pubsub, audit);
   const ice = new IceService(config.ice);
   const signaling = new SignalingService({
-    em, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer),
+    em, pubsub, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer),
     relay: new SignalRelay(signalLog, pubsub),
     limiter: new RateLimiter(config.signalRatePerSecond, config.signalBurst, 'signals'),
   });
+  closers.push(() => signaling.close());
   changer.onCommit((callId) => signaling.forget(callId));
   const instances = new Map<unknown, unknown>([
     [MeResolver, new MeResolver(users)],

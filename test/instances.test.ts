@@ -42,6 +42,7 @@ const USERS = [
   ['bea', 'provider', 'Dr Bea'], ['paz', 'patient', 'Paz'],
   ['cal', 'provider', 'Dr Cal'], ['pia', 'patient', 'Pia'],
   ['dov', 'provider', 'Dr Dov'], ['pru', 'patient', 'Pru'],
+  ['eli', 'provider', 'Dr Eli'], ['pam', 'patient', 'Pam'],
 ] as const;
 
 beforeAll(async () => {
@@ -184,5 +185,30 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
     expect(onA.pending()).toBe(0);
     onA.dispose();
     await execute(a.url, EndCallDocument, { callId }, tokens.dov);
+  });
+
+  it('stop signals on A the moment the call ends on B, without waiting for A to re-read the call', async () => {
+    const eliOnA = await socket(a, 'eli', 'eli-desk-end');
+    const pamOnB = await socket(b, 'pam', 'pam-phone-end');
+    const callId = await place(eliOnA, 'pam');
+    expect((await request(pamOnB, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
+    await request(eliOnA, JoinCallDocument, { callId });
+    const signal = () => request(eliOnA, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    // A now holds a view of the call (trusted for 10 s unless the call's events say otherwise).
+    expect((await signal()).data?.sendSignal.seq).toBe(1);
+    const events = subscribe(eliOnA, CallEventsDocument, { callId });
+    expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+    await execute(b.url, EndCallDocument, { callId }, tokens.pam);
+    // The end reaches A through Redis as an event; the same event drops A's view.
+    expect((await events.next()).data?.callEvents).toMatchObject({ kind: 'STATUS_CHANGED', status: 'ENDED' });
+    const started = Date.now();
+    let refused: Awaited<ReturnType<typeof signal>> | undefined;
+    while (!refused && Date.now() - started < 2_000) {
+      const attempt = await signal();
+      if (attempt.errors) refused = attempt;
+    }
+    expect(refused?.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', currentStatus: 'ENDED' } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    events.dispose();
   });
 });

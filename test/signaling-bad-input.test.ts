@@ -13,7 +13,7 @@ const sockets = new DeviceSockets(() => app.wsUrl, tokens);
 
 beforeAll(async () => {
   app = await startApp({ SIGNAL_BURST: '20', SIGNAL_RATE_PER_SECOND: '1', WS_INIT_TIMEOUT_MS: '300' });
-  Object.assign(tokens, await app.signIn([['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient']]));
+  Object.assign(tokens, await app.signIn([['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient'], ['ann', 'provider'], ['pia', 'patient']]));
 });
 afterAll(async () => {
   await sockets.closeAll();
@@ -145,5 +145,112 @@ describe('the signaling fast path', () => {
     const [ex, ey] = [await x.next(), await y.next()];
     expect(ex).toEqual(ey);
     expect(ex.errors?.[0]).toMatchObject({ message: 'call not found', path: ['inbox'], extensions: { code: 'NOT_FOUND' } });
+  });
+});
+
+/** A graphql-transport-ws socket spoken by hand, to see exactly which frames the server sends. */
+async function rawSocket(user: string, deviceId: string) {
+  const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws');
+  const frames: { id?: string; type: string; payload?: unknown }[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(String(data)));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens[user]}`, deviceId } }));
+  const until = async (found: () => boolean, what: string) => {
+    const deadline = Date.now() + 5_000;
+    while (!found()) {
+      if (Date.now() > deadline) throw new Error(`no ${what}; frames: ${JSON.stringify(frames)}`);
+      await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, 100)));
+    }
+  };
+  await until(() => frames.some((f) => f.type === 'connection_ack'), 'connection_ack');
+  /** Frames in one write, as a browser's sends of one task leave. */
+  const sendTogether = (...messages: object[]) => {
+    const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.cork();
+    for (const message of messages) ws.send(JSON.stringify(message));
+    tcp.uncork();
+  };
+  return { ws, frames, closed, until, sendTogether, of: (id: string) => frames.filter((f) => f.id === id) };
+}
+
+const SEND = 'mutation SendSignal($input: SendSignalInput!) { sendSignal(input: $input) { seq toParticipantId } }';
+const SIGNALS = 'subscription Signals($callId: ID!, $afterSeq: Int) { signals(callId: $callId, afterSeq: $afterSeq) { seq kind payload fromParticipantId } }';
+
+describe('the signaling lane (sendSignal and signals answered in front of graphql-ws)', () => {
+  async function activeCall(tag: string) {
+    const ann = await rawSocket('ann', `ann-desk-${tag}`);
+    const pia = await socket('pia', `pia-tab-${tag}`);
+    const annClient = await socket('ann', `ann-desk-${tag}`);
+    const callId = (await request(annClient, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pia'] } })).data!.initiateCall.id;
+    await request(pia, AnswerCallDocument, { callId });
+    await request(annClient, JoinCallDocument, { callId });
+    return { ann, pia, callId };
+  }
+  const sendSignal = (id: string, callId: string, payload: string, kind = 'RENEGOTIATE') =>
+    ({ id, type: 'subscribe', payload: { query: SEND, variables: { input: { callId, kind, payload } } } });
+
+  it('relays a signal completed by its sender in the same write, and answers nothing for it, not even an error', async () => {
+    const { ann, pia, callId } = await activeCall('unacked');
+    const inbox = subscribe(pia, SignalsDocument, { callId, afterSeq: 0 });
+    ann.sendTogether(sendSignal('u1', callId, 'first'), { id: 'u1', type: 'complete' });
+    // A refused one, unacknowledged: nothing comes back and nothing is relayed.
+    ann.sendTogether(sendSignal('u2', callId, 'x'.repeat(300)), { id: 'u2', type: 'complete' });
+    ann.ws.send(JSON.stringify(sendSignal('a1', callId, 'second')));
+    await ann.until(() => ann.of('a1').some((f) => f.type === 'complete'), 'answer to a1');
+    expect(ann.of('a1').map((f) => f.type)).toEqual(['next', 'complete']);
+    expect(ann.of('a1')[0]?.payload).toEqual({ data: { sendSignal: { seq: 2, toParticipantId: 'pia' } } });
+    expect(ann.frames.filter((f) => f.id === 'u1' || f.id === 'u2')).toEqual([]);
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'first', fromParticipantId: 'ann' });
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 2, payload: 'second' });
+    // The ids of completed operations are free again on this socket.
+    ann.ws.send(JSON.stringify(sendSignal('u1', callId, 'third')));
+    await ann.until(() => ann.of('u1').some((f) => f.type === 'complete'), 'answer to the reused id');
+    expect(ann.of('u1')[0]?.payload).toEqual({ data: { sendSignal: { seq: 3, toParticipantId: 'pia' } } });
+    inbox.dispose();
+  });
+
+  it('delivers on a signals subscription it answers until the client completes it, then frees its id', async () => {
+    const { ann, pia, callId } = await activeCall('sub');
+    ann.ws.send(JSON.stringify({ id: 's1', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: 0 } } }));
+    const send = async (payload: string) => (await request(pia, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload } })).data?.sendSignal.seq;
+    expect(await send('one')).toBe(1);
+    await ann.until(() => ann.of('s1').length === 1, 'the first signal');
+    expect(ann.of('s1')[0]).toEqual({ id: 's1', type: 'next', payload: { data: { signals: { seq: 1, kind: 'RENEGOTIATE', payload: 'one', fromParticipantId: 'pia' } } } });
+    ann.ws.send(JSON.stringify({ id: 's1', type: 'complete' }));
+    expect(await send('two')).toBe(2);
+    // Subscribing again with the same id is allowed (not 4409) and resumes after what was seen.
+    ann.ws.send(JSON.stringify({ id: 's1', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: 1 } } }));
+    await ann.until(() => ann.of('s1').length === 2, 'the resumed signal');
+    expect(ann.of('s1').map((f) => (f.payload as { data: { signals: { payload: string } } }).data.signals.payload)).toEqual(['one', 'two']);
+  });
+
+  it('answers a refused subscription with its error and a complete, as graphql-ws does', async () => {
+    const eve = await rawSocket('eve', 'eve-tab-lane');
+    const { callId } = await activeCall('refused');
+    eve.ws.send(JSON.stringify({ id: 'x', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: 0 } } }));
+    await eve.until(() => eve.of('x').some((f) => f.type === 'complete'), 'the refusal');
+    expect(eve.of('x')).toEqual([
+      { id: 'x', type: 'next', payload: { errors: [expect.objectContaining({ message: 'call not found', extensions: { code: 'NOT_FOUND' } })] } },
+      { id: 'x', type: 'complete' },
+    ]);
+  });
+
+  it('closes the socket with 4409 when an id is reused while its signal is in flight', async () => {
+    const { ann, callId } = await activeCall('dup');
+    ann.sendTogether(sendSignal('d', callId, 'a'), sendSignal('d', callId, 'b'));
+    expect(await withDeadline(ann.closed, 5_000, 'the socket to close')).toBe(4409);
+  });
+
+  it('leaves a subscribe sent before the acknowledgement to graphql-ws, which closes with 4401', async () => {
+    const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ id: 'early', type: 'subscribe', payload: { query: SEND, variables: { input: { callId: '00000000-0000-4000-8000-000000000000', kind: 'RENEGOTIATE', payload: '' } } } }));
+    expect(await withDeadline(closed, 5_000, 'the socket to close')).toBe(4401);
   });
 });

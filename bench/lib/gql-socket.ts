@@ -72,6 +72,19 @@ export class GqlSocket {
     this.start(query, variables, FIRE);
   }
 
+  /**
+   * Sends an operation and completes it in the same write, so the server runs it and answers
+   * nothing (docs/SIGNALING.md, "Unacknowledged sends"): a browser's two `send` calls in one task.
+   */
+  fireUnacknowledged(query: string, variables: Record<string, unknown>): void {
+    const id = String(this.nextId++);
+    const tcp = (this.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.cork();
+    this.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+    this.ws.send(`{"id":"${id}","type":"complete"}`);
+    tcp.uncork();
+  }
+
   close(): void {
     this.ws.terminate();
   }

@@ -70,7 +70,9 @@ export async function ramp(
   onStep: (result: StepResult & { attempts: number }) => void,
 ): Promise<RampResult> {
   let step = 1;
-  await runStep(target, links, recorder, step, { ...options, rate: Math.max(100, Math.floor(rates[0]! / 2)), durationMs: 2_000 });
+  // Long enough for the garbage of setting the calls up (for the service: GraphQL mutations, ORM
+  // work, audit rows) to be collected, so the steps measure relaying, not the aftermath of setup.
+  await runStep(target, links, recorder, step, { ...options, rate: rates[0]!, durationMs: options.warmupMs });
   const steps: StepResult[] = [];
   let saturationRate = 0;
   let saturationIsLowerBound = false;

@@ -50,6 +50,8 @@ export interface StepOptions {
   p99BoundMs: number;
   /** How long to wait, before a step, for other processes on the machine to quieten down. */
   quietWaitMs: number;
+  /** The unmeasured load before the first step, at its rate (ramp only). */
+  warmupMs: number;
 }
 
 export interface StepResult {

@@ -106,7 +106,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     const relay = new SignalRelay(log, pubsub);
     const ice = new IceService(app.config.ice);
     const signaling = new SignalingService({
-      em, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer), relay, limiter: new RateLimiter(1e9, 1e9, 'signals'),
+      em, pubsub, presence, audit, logger, relayOnly: (viewer) => ice.relayOnly(viewer), relay, limiter: new RateLimiter(1e9, 1e9, 'signals'),
     });
     const resolver = new SignalingResolver(signaling, new RoomService(changer), ice);
     const schema = await buildAppSchema({ get: (cls) => (cls === SignalingResolver ? resolver : undefined) });
@@ -180,6 +180,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     await span('stringifyMessage: the mutation complete', 1, () => stringifyMessage({ id: '123', type: MessageType.Complete }));
     await span('  (for scale: JSON.parse + JSON.stringify of the bare message, a relay\'s whole job)', 0, () => JSON.stringify(JSON.parse(JSON.stringify({ kind: 'ICE_CANDIDATE', payload }))));
     await inbox.return?.();
+    await signaling.close();
     await log.close();
     return spans;
   } finally {

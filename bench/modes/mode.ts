@@ -5,7 +5,7 @@ import type { Target } from '../targets/target.js';
 export interface BenchRun {
   /** Concurrent calls of the load, two clients each. */
   calls: number;
-  /** Which targets to run, in order: `raw-ws`, `socketio`, `service`, `service-coalesced`. */
+  /** Which targets to run, in order: `raw-ws`, `socketio`, `service`, `service-acked`. */
   targets: string[];
   step: Omit<StepOptions, 'rate'>;
   /** Starts a target, runs `work` on it, and always closes it. */
@@ -17,5 +17,5 @@ export const targetLabels: Record<string, string> = {
   'raw-ws': 'raw ws relay',
   socketio: 'Socket.IO relay',
   service: 'service (graphql-ws)',
-  'service-coalesced': 'service, writes coalesced (experiment)',
+  'service-acked': 'service, all acknowledged',
 };

@@ -44,8 +44,8 @@ export async function startAllocations(intervalBytes: number): Promise<void> {
   await session.post('HeapProfiler.enable');
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: intervalBytes,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: process.env.BENCH_HEAP_LIVE !== "1",
+    includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_LIVE !== "1",
   });
 }
 

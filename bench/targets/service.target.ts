@@ -11,8 +11,8 @@ export interface ServiceOptions {
   adminDatabaseUrl: string;
   /** The tsc build of src/ to run (bench/lib/build.ts). */
   buildDir: string;
-  /** Runs the experiment of bench/servers/coalesce-writes.ts instead of the service as it is. */
-  coalesceWrites?: boolean;
+  /** Every signal acknowledged, candidates too (clients are advised to send candidates unacknowledged). */
+  acknowledgeAll?: boolean;
   nodeArgs?: string[];
 }
 
@@ -49,7 +49,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   const data = await tempDir('vw-calls-bench-');
   let server: ChildServer;
   try {
-    server = await spawnServer('service.server.ts', { args: [options.buildDir, ...(options.coalesceWrites ? ['coalesce-writes'] : [])], nodeArgs: options.nodeArgs ?? process.env.BENCH_SERVICE_NODE_ARGS?.split(' '), env: serviceEnv(database.url, data.dir) });
+    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs ?? process.env.BENCH_SERVICE_NODE_ARGS?.split(' '), env: serviceEnv(database.url, data.dir) });
   } catch (error) {
     await database.drop();
     await data.remove();
@@ -59,7 +59,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   let nextCall = 0;
 
   return {
-    name: options.coalesceWrites ? 'service + coalesced writes (experiment)' : 'service (GraphQL)',
+    name: options.acknowledgeAll ? 'service, every signal acknowledged' : 'service (GraphQL)',
     server,
     database: database.name,
     async openCalls(count, onDeliver) {
@@ -81,8 +81,11 @@ export async function startService(options: ServiceOptions): Promise<Target> {
         await sendSignal(sides[0], callId, 'ICE_CANDIDATE', candidatePayload(0, marker(0, 0)));
         await sendSignal(sides[1], callId, 'ICE_CANDIDATE', candidatePayload(1, marker(0, 0)));
         await Promise.all(probes.map((p) => p.wait()));
+        // As docs/SIGNALING.md advises: descriptions acknowledged, trickled candidates not.
         return {
-          send: (side, kind, payload) => sides[side].fire(SEND_SIGNAL, { input: { callId, kind, payload } }),
+          send: (side, kind, payload) => kind === 'ICE_CANDIDATE' && !options.acknowledgeAll
+            ? sides[side].fireUnacknowledged(SEND_SIGNAL, { input: { callId, kind, payload } })
+            : sides[side].fire(SEND_SIGNAL, { input: { callId, kind, payload } }),
         };
       });
     },

@@ -4,7 +4,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context.js';
 import type { SendSignalInput } from '../services/signaling.service.js';
-import type { SignalEnvelope } from '../signaling/signal.js';
+import { SignalKind, type SignalEnvelope } from '../signaling/signal.js';
 
 /**
  * The signaling hot path without a graphql-js execution per message. A document that is exactly
@@ -21,6 +21,12 @@ export interface FastPlan {
   responseKey: string;
   /** [response key, field name] of each selected field. */
   select: [string, string][];
+  /**
+   * For `sendSignal(input: $name)` with `$name: SendSignalInput!` and no other variable: `$name`.
+   * A value of the usual shape is then taken as it is, since graphql-js would coerce it to an
+   * equal object; anything else still goes through graphql-js for its exact errors.
+   */
+  inputVariable?: string;
 }
 
 const fieldsOf = {
@@ -45,7 +51,34 @@ export function planFor(document: DocumentNode): FastPlan | null {
     }
     select.push([selection.alias?.value ?? selection.name.value, selection.name.value]);
   }
-  return { kind, operation, field, responseKey: field.alias?.value ?? name, select };
+  return { kind, operation, field, responseKey: field.alias?.value ?? name, select, inputVariable: kind === 'sendSignal' ? inputVariableOf(operation, field) : undefined };
+}
+
+function inputVariableOf(operation: OperationDefinitionNode, field: FieldNode): string | undefined {
+  const [definition, ...otherDefinitions] = operation.variableDefinitions ?? [];
+  const [argument, ...otherArguments] = field.arguments ?? [];
+  if (!definition || otherDefinitions.length > 0 || definition.defaultValue || !argument || otherArguments.length > 0) return undefined;
+  const type = definition.type;
+  const name = definition.variable.name.value;
+  const plain = type.kind === Kind.NON_NULL_TYPE && type.type.kind === Kind.NAMED_TYPE && type.type.name.value === 'SendSignalInput';
+  return plain && argument.name.value === 'input' && argument.value.kind === Kind.VARIABLE && argument.value.name.value === name ? name : undefined;
+}
+
+const SIGNAL_KINDS = new Set<string>(Object.values(SignalKind));
+const INPUT_FIELDS = new Set(['callId', 'toParticipantId', 'kind', 'payload']);
+
+/**
+ * The `SendSignalInput` graphql-js would produce from `value`, when `value` is already exactly
+ * that (string ids, a known kind, a string payload, no other fields), else undefined.
+ */
+function plainSendSignalInput(value: unknown): SendSignalInput | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const input = value as Record<string, unknown>;
+  for (const key in input) if (!INPUT_FIELDS.has(key)) return undefined;
+  const { callId, toParticipantId, kind, payload } = input;
+  if (typeof callId !== 'string' || typeof payload !== 'string' || typeof kind !== 'string' || !SIGNAL_KINDS.has(kind)) return undefined;
+  if (toParticipantId !== undefined && toParticipantId !== null && typeof toParticipantId !== 'string') return undefined;
+  return input as unknown as SendSignalInput;
 }
 
 function shape(plan: FastPlan, values: Record<string, unknown>): ExecutionResult {
@@ -56,6 +89,10 @@ function shape(plan: FastPlan, values: Record<string, unknown>): ExecutionResult
 
 /** Coerces the field's arguments as graphql-js does, or returns the request errors it would. */
 function argumentsOf(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Record<string, unknown> | ExecutionResult {
+  if (plan.inputVariable) {
+    const input = plainSendSignalInput(args.variableValues?.[plan.inputVariable]);
+    if (input) return { input };
+  }
   const variables = getVariableValues(schema, plan.operation.variableDefinitions ?? [], args.variableValues ?? {});
   if (variables.errors) return { errors: variables.errors };
   const root = plan.kind === 'sendSignal' ? schema.getMutationType() : schema.getSubscriptionType();
@@ -80,20 +117,62 @@ export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: E
   }
 }
 
+/** Each selectable `Signal` field as JSON, for {@link renderSignal}. */
+const signalFieldJson: Record<string, (e: SignalEnvelope) => string> = {
+  seq: (e) => String(e.seq),
+  callId: (e) => JSON.stringify(e.callId),
+  fromParticipantId: (e) => JSON.stringify(e.from),
+  kind: (e) => JSON.stringify(e.kind),
+  payload: (e) => JSON.stringify(e.payload),
+  sentAt: (e) => `"${new Date(e.at).toISOString()}"`,
+  __typename: () => '"Signal"',
+};
+
+const renderers = new WeakMap<FastPlan, (e: SignalEnvelope) => string>();
+
+/**
+ * The JSON of the result graphql-js would give for one delivered signal, `{"data":{...}}`,
+ * written straight from the envelope: the signaling lane sends it without building the result.
+ */
+export function renderSignal(plan: FastPlan, envelope: SignalEnvelope): string {
+  let render = renderers.get(plan);
+  if (!render) {
+    const parts = plan.select.map(([key, name]) => [JSON.stringify(key), signalFieldJson[name]!] as const);
+    const head = `{"data":{${JSON.stringify(plan.responseKey)}:{`;
+    render = (e) => {
+      let json = head;
+      for (let i = 0; i < parts.length; i++) json += `${i > 0 ? ',' : ''}${parts[i]![0]}:${parts[i]![1](e)}`;
+      return `${json}}}}`;
+    };
+    renderers.set(plan, render);
+  }
+  return render(envelope);
+}
+
+/** Opens the viewer's inbox for a `signals` plan, or returns the errors graphql-js would. */
+export async function openSignals(
+  schema: GraphQLSchema,
+  plan: FastPlan,
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<SignalEnvelope> | ExecutionResult> {
+  const values = argumentsOf(schema, plan, args);
+  if (isResult(values)) return values;
+  const ctx = args.contextValue as Context;
+  try {
+    return await ctx.signaling.open(ctx, values.callId as string, values.afterSeq as number);
+  } catch (error) {
+    return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
+  }
+}
+
 export async function subscribeFast(
   schema: GraphQLSchema,
   plan: FastPlan,
   args: ExecutionArgs,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const values = argumentsOf(schema, plan, args);
-  if (isResult(values)) return values;
-  const ctx = args.contextValue as Context;
-  let stream: AsyncIterableIterator<SignalEnvelope>;
-  try {
-    stream = await ctx.signaling.open(ctx, values.callId as string, values.afterSeq as number);
-  } catch (error) {
-    return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
-  }
+  const opened = await openSignals(schema, plan, args);
+  if (!(Symbol.asyncIterator in opened)) return opened;
+  const stream = opened;
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
       const result = await stream.next();

@@ -2,11 +2,13 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { execute, GraphQLError, parse, specifiedRules, subscribe, validate, type DocumentNode } from 'graphql';
 import { executeFast, planFor, subscribeFast, type FastPlan } from './signal-fast-path.js';
+import { signalLane, type LaneSocketState } from './signal-lane.js';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Socket } from 'node:net';
 import type { TokenVerifier } from '../auth/jwt.js';
 import { assertServiceScope } from '../auth/service-scope.js';
+import { Role } from '../entities/enums.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
@@ -97,7 +99,36 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   };
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((error) => options.formatError(error.toJSON(), error));
-  wsServer.on('connection', coalesceWrites);
+  const planOf = (query: string) => {
+    const document = documentFor(query);
+    return 'kind' in document ? (plans.get(document) ?? null) : null;
+  };
+
+  // graphql-ws's state of each socket, once it has one (onConnect), for the signaling lane.
+  const states = new WeakMap<WebSocket, LaneSocketState & { extra: SocketState & Extra }>();
+  wsServer.on('connection', (socket: WebSocket) => {
+    coalesceWrites(socket);
+    const state = () => states.get(socket);
+    const lane = signalLane(socket, state, {
+      schema: options.schema,
+      planOf,
+      format,
+      admits: () => {
+        const viewer = state()?.extra.viewer;
+        return !!viewer && viewer.role !== Role.SERVICE && !(viewer.expiresAt !== undefined && viewer.expiresAt <= Date.now());
+      },
+      context: () => {
+        const { extra } = state()!;
+        return options.context(extra.viewer!, extra.deviceId!, extra);
+      },
+    });
+    // Frames the lane takes never reach graphql-ws's listener; this runs before it.
+    const emit = socket.emit;
+    socket.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]) {
+      if (event === 'message' && lane(args[0], args[1] === true)) return true;
+      return emit.call(this, event, ...args);
+    } as WebSocket['emit'];
+  });
 
   return useServer<Record<string, unknown>, SocketState>(
     {
@@ -123,6 +154,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
           const viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
           ctx.extra.viewer = viewer;
           ctx.extra.deviceId = typeof device === 'string' ? device : `socket-${randomUUID()}`;
+          states.set(ctx.extra.socket, ctx as unknown as LaneSocketState & { extra: SocketState & Extra });
           closeWhenExpired(ctx.extra.socket, viewer.expiresAt);
           return true;
         } catch (error) {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
 import { badInput, conflict, describe, notFound } from '../errors.js';
+import { topics, type PubSub } from '../pubsub/pubsub.js';
 import type { Logger } from '../logger.js';
 import { payloadProblem, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
 import type { SignalRelay } from '../signaling/signal-relay.js';
@@ -26,23 +27,39 @@ interface Membership {
   loadedAt: number;
 }
 
-/** How long a membership view is fresh. Changes made by this instance drop it at once. */
-const MEMBERSHIP_TTL_MS = 1_000;
-/** How long a stale view may still answer while it is being refreshed. */
-const MEMBERSHIP_STALE_MS = 2_000;
+/**
+ * How long a membership view is trusted without news of the call. Views are dropped at once by
+ * the call's own events (every change to a call publishes one, on every instance), so this only
+ * bounds how long a lost event could leave a view wrong.
+ */
+const MEMBERSHIP_TTL_MS = 10_000;
+/** How long a view past its TTL may still answer while it is refreshed in the background. */
+const MEMBERSHIP_STALE_MS = 12_000;
+/** A call nobody signalled in for this long stops being watched (its view is dropped). */
+const WATCH_IDLE_MS = 60_000;
+
+/** The subscription to one call's events that keeps its cached view honest. */
+interface Watch {
+  live: Promise<AsyncIterableIterator<object>>;
+  usedAt: number;
+}
 
 /**
  * The GraphQL-facing side of signaling: who may send what to whom and when (docs/SIGNALING.md
- * section 4), over the relay core. Sending costs no database write and, within the membership
- * TTL, no read either.
+ * section 4), over the relay core. Sending costs no database write and, while the call's view is
+ * cached, no read either: the view is loaded once and dropped whenever the call changes, here or
+ * on another instance (its `callEvents` topic), so nobody polls the database per call.
  */
 export class SignalingService {
   private readonly memberships = new Map<string, Promise<Membership>>();
   private readonly refreshing = new Map<string, Promise<Membership | null>>();
+  private readonly watches = new Map<string, Watch>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly deps: {
       em: () => EntityManager;
+      pubsub: PubSub;
       relay: SignalRelay;
       presence: PresenceService;
       audit: AuditService;
@@ -51,12 +68,20 @@ export class SignalingService {
       /** Whether a user must use TURN only: their candidates are then kept to relay ones, related addresses blanked. */
       relayOnly: (viewer: Viewer) => boolean;
     },
-  ) {}
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), WATCH_IDLE_MS / 2).unref();
+  }
 
   /** Drops the cached view of a call (its status or participants changed). */
   forget(callId: string): void {
     this.memberships.delete(callId);
     this.refreshing.delete(callId);
+  }
+
+  /** Stops watching every call (the process is shutting down). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.watches.keys()].map((callId) => this.unwatch(callId)));
   }
 
   /** Relays one signal to a participant's inbox. Resolves with the envelope as stored. */
@@ -161,11 +186,13 @@ export class SignalingService {
   }
 
   /**
-   * The cached view of a call. Fresh for MEMBERSHIP_TTL_MS; after that it is still used while a
-   * refresh runs in the background (so a signal never waits on the database), up to
-   * MEMBERSHIP_STALE_MS, beyond which the caller waits for the refresh.
+   * The cached view of a call. Trusted until the call's next event or for MEMBERSHIP_TTL_MS;
+   * after that it is still used while a refresh runs in the background (so a signal never waits
+   * on the database), up to MEMBERSHIP_STALE_MS, beyond which the caller waits for the refresh.
    */
   private async membership(callId: string): Promise<Membership | null> {
+    const watch = this.watches.get(callId);
+    if (watch) watch.usedAt = Date.now();
     const cached = this.memberships.get(callId);
     const current = cached ? await cached : null;
     const age = current ? Date.now() - current.loadedAt : Infinity;
@@ -180,7 +207,8 @@ export class SignalingService {
   private refresh(callId: string): Promise<Membership | null> {
     const pending = this.refreshing.get(callId);
     if (pending) return pending;
-    const loading: Promise<Membership | null> = this.load(callId).then((m) => {
+    // Watching starts before the read, so a change committed after the read is never missed.
+    const loading: Promise<Membership | null> = this.watch(callId).then(() => this.load(callId)).then((m) => {
       // A view loaded before a change that forget() announced must not come back.
       if (this.refreshing.get(callId) === loading) {
         this.refreshing.delete(callId);
@@ -196,6 +224,50 @@ export class SignalingService {
     return loading;
   }
 
+  /** Subscribes to the call's events (once per call): each one drops the cached view. */
+  private async watch(callId: string): Promise<void> {
+    const existing = this.watches.get(callId);
+    if (existing) {
+      await existing.live;
+      return;
+    }
+    const watch: Watch = { live: this.deps.pubsub.subscribe<object>(topics.callEvents(callId)), usedAt: Date.now() };
+    this.watches.set(callId, watch);
+    let events: AsyncIterableIterator<object>;
+    try {
+      events = await watch.live;
+    } catch (error) {
+      if (this.watches.get(callId) === watch) this.watches.delete(callId);
+      throw error;
+    }
+    void (async () => {
+      try {
+        for await (const _ of events) this.forget(callId);
+      } catch (error) {
+        this.deps.logger.warn('watching a call for signaling failed', { error: describe(error) });
+      }
+      // The subscription ended (unwatched, or the pub/sub gave up on it): the view cannot be trusted.
+      if (this.watches.get(callId) === watch) this.watches.delete(callId);
+      this.forget(callId);
+    })();
+  }
+
+  private async unwatch(callId: string): Promise<void> {
+    const watch = this.watches.get(callId);
+    this.watches.delete(callId);
+    this.forget(callId);
+    const events = await watch?.live.catch(() => undefined);
+    await events?.return?.();
+  }
+
+  /** Stops watching calls nobody signalled in for WATCH_IDLE_MS. */
+  private sweep(): void {
+    const idleSince = Date.now() - WATCH_IDLE_MS;
+    for (const [callId, watch] of this.watches) {
+      if (watch.usedAt < idleSince) void this.unwatch(callId);
+    }
+  }
+
   private async load(callId: string): Promise<Membership | null> {
     const rows = await this.deps.em().execute<{ status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
       `SELECT c.status, p.user_id, p.status AS participant_status, p.device_id
@@ -203,7 +275,6 @@ export class SignalingService {
       [callId],
     );
     if (rows.length === 0) return null;
-    if (this.memberships.size > 10_000) this.memberships.clear();
     return {
       status: rows[0]!.status,
       participants: new Map(rows.map((r) => [r.user_id, { status: r.participant_status, deviceId: r.device_id }])),

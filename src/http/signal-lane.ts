@@ -1,0 +1,166 @@
+import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError as GraphQLErrorClass } from 'graphql';
+import type { WebSocket } from 'ws';
+import type { Context } from '../context.js';
+import type { SignalEnvelope } from '../signaling/signal.js';
+import { executeFast, openSignals, renderSignal, type FastPlan } from './signal-fast-path.js';
+
+/**
+ * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
+ * acknowledged, and the operations in flight by id. Every operation of the socket, the lane's and
+ * graphql-ws's alike, is registered there, so ids stay unique across both and graphql-ws's own
+ * cleanup (a `complete` it handles, the socket closing) reaches the lane's subscriptions too.
+ */
+export interface LaneSocketState {
+  acknowledged: boolean;
+  subscriptions: Record<string, unknown>;
+}
+
+export interface LaneOptions {
+  schema: GraphQLSchema;
+  /** The cached plan of a query, or null when graphql-js must run it (src/http/ws.ts). */
+  planOf(query: string): FastPlan | null;
+  /**
+   * Whether the socket may run the operation here: false for anything onSubscribe would refuse
+   * or change (an expired token, a service token), which then takes graphql-ws's path.
+   */
+  admits(): boolean;
+  /** The context of one operation on this socket. */
+  context(): Context;
+  format(errors: readonly GraphQLError[]): GraphQLFormattedError[];
+}
+
+type Message = { type?: unknown; id?: unknown; payload?: unknown };
+type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const optionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
+
+/**
+ * The signaling lane: the frames of a call's negotiation, answered straight from the socket in
+ * front of graphql-ws. A `subscribe` whose document is a plain `sendSignal` mutation or `signals`
+ * subscription (src/http/signal-fast-path.ts) and every `complete` are handled here; every other
+ * frame goes on to graphql-ws untouched. The lane speaks the same protocol with the same results
+ * (graphql-transport-ws, PROTOCOL.md): `next` then `complete`, formatted errors, ids unique per
+ * socket, nothing sent for an operation the client completed. What it saves per signal is
+ * graphql-ws's second parse of the frame, the onSubscribe and context hooks, its promise chain per
+ * result and a context per operation: a signal's sender reuses one context per socket.
+ *
+ * A client that completes a `sendSignal` right after subscribing (in the same write) gets no
+ * answer at all: the signal is relayed, one frame fewer leaves the server (docs/SIGNALING.md,
+ * "Unacknowledged sends").
+ *
+ * Returns the handler of one incoming frame: true when the lane took it.
+ */
+export function signalLane(socket: WebSocket, state: () => LaneSocketState | undefined, options: LaneOptions) {
+  let senderContext: Context | undefined;
+
+  const send = (frame: string) => {
+    if (socket.readyState === socket.OPEN) socket.send(frame);
+  };
+  const sendResult = (id: string, result: ExecutionResult) => {
+    const payload = result.errors ? { ...result, errors: options.format(result.errors) } : result;
+    send(`{"id":${JSON.stringify(id)},"type":"next","payload":${JSON.stringify(payload)}}`);
+  };
+  const sendComplete = (id: string) => send(`{"id":${JSON.stringify(id)},"type":"complete"}`);
+  const asGraphQLError = (error: unknown) => {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    return new GraphQLErrorClass(cause.message, { originalError: cause });
+  };
+  /** What graphql-ws does when handling a frame throws: the error is reported (formatting logs it) and the socket closes. */
+  const fail = (error: unknown) => {
+    options.format([asGraphQLError(error)]);
+    socket.close(4500, 'Internal server error');
+  };
+
+  const runMutation = async (ctx: LaneSocketState, id: string, plan: FastPlan, args: ExecutionArgs) => {
+    const token = {};
+    ctx.subscriptions[id] = token;
+    try {
+      const result = await executeFast(options.schema, plan, args);
+      if (ctx.subscriptions[id] !== token) return;
+      sendResult(id, result);
+      sendComplete(id);
+    } finally {
+      if (ctx.subscriptions[id] === token) delete ctx.subscriptions[id];
+    }
+  };
+
+  const runSubscription = async (ctx: LaneSocketState, id: string, plan: FastPlan, args: ExecutionArgs) => {
+    const token = {};
+    ctx.subscriptions[id] = token;
+    let stream: AsyncIterableIterator<SignalEnvelope> | undefined;
+    try {
+      const opened = await openSignals(options.schema, plan, args);
+      if (!(Symbol.asyncIterator in opened)) {
+        if (ctx.subscriptions[id] !== token) return;
+        sendResult(id, opened);
+        sendComplete(id);
+        return;
+      }
+      stream = opened;
+      // Completed while it was opening: close it again, as graphql-ws does.
+      if (ctx.subscriptions[id] !== token) return void (await stream.return?.());
+      // graphql-ws calls return() on it when the client completes it or the socket closes.
+      ctx.subscriptions[id] = stream;
+      const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+      try {
+        for (;;) {
+          const item = await stream.next();
+          if (item.done || ctx.subscriptions[id] !== stream) break;
+          send(`${next}${renderSignal(plan, item.value)}}`);
+        }
+      } catch (error) {
+        if (ctx.subscriptions[id] !== stream) return;
+        delete ctx.subscriptions[id];
+        send(`{"id":${JSON.stringify(id)},"type":"error","payload":${JSON.stringify(options.format([asGraphQLError(error)]))}}`);
+        return;
+      }
+      if (ctx.subscriptions[id] === stream) sendComplete(id);
+    } finally {
+      if (ctx.subscriptions[id] === token || (stream && ctx.subscriptions[id] === stream)) delete ctx.subscriptions[id];
+    }
+  };
+
+  /** graphql-ws's handling of `complete`: forget the operation, and end it if it is a stream. */
+  const complete = (ctx: LaneSocketState, id: string) => {
+    const running = ctx.subscriptions[id];
+    delete ctx.subscriptions[id];
+    const end = (running as { return?: () => Promise<unknown> } | null | undefined)?.return;
+    if (typeof end === 'function' && Symbol.asyncIterator in (running as object)) {
+      end.call(running).catch(() => undefined);
+    }
+  };
+
+  return (data: unknown, isBinary: boolean): boolean => {
+    const ctx = state();
+    if (!ctx?.acknowledged || isBinary || !Buffer.isBuffer(data)) return false;
+    let message: Message;
+    try {
+      message = JSON.parse(data.toString('utf8')) as Message;
+    } catch {
+      return false;
+    }
+    if (!isObject(message) || typeof message.id !== 'string' || message.id === '') return false;
+    const id = message.id;
+    if (message.type === 'complete') {
+      complete(ctx, id);
+      return true;
+    }
+    if (message.type !== 'subscribe' || !isObject(message.payload) || id in ctx.subscriptions) return false;
+    const payload = message.payload as SubscribePayload;
+    if (typeof payload.query !== 'string' || !optionalObject(payload.variables) || !optionalObject(payload.extensions)) return false;
+    const plan = options.planOf(payload.query);
+    const name = payload.operationName;
+    if (!plan || !(name === undefined || name === null || name === plan.operation.name?.value) || !options.admits()) return false;
+    const args = { variableValues: (payload.variables ?? undefined) as Record<string, unknown> | undefined } as ExecutionArgs;
+    if (plan.kind === 'sendSignal') {
+      (args as { contextValue: unknown }).contextValue = senderContext ??= options.context();
+      runMutation(ctx, id, plan, args).catch(fail);
+    } else {
+      (args as { contextValue: unknown }).contextValue = options.context();
+      runSubscription(ctx, id, plan, args).catch(fail);
+    }
+    return true;
+  };
+}
