@@ -210,5 +210,18 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
     expect(refused?.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', currentStatus: 'ENDED' } });
     expect(Date.now() - started).toBeLessThan(2_000);
     events.dispose();
+
+    // A's view of the call is watched on the call's channel; a made-up call id is not.
+    const redis = await inspector();
+    try {
+      const numsub = async (id: string) => Number(((await redis.call('PUBSUB', 'NUMSUB', `${keyPrefix}call:${id}:events`)) as [string, number])[1]);
+      const madeUp = '00000000-0000-4000-8000-00000000beef';
+      const probe = await request(eliOnA, SendSignalDocument, { input: { callId: madeUp, kind: 'RENEGOTIATE', payload: '' } });
+      expect(probe.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(await numsub(madeUp)).toBe(0);
+      expect(await numsub(callId)).toBeGreaterThan(0);
+    } finally {
+      await redis.quit();
+    }
   });
 });

@@ -215,6 +215,8 @@ export class SignalingService {
         if (m) this.memberships.set(callId, Promise.resolve(m));
         else this.memberships.delete(callId);
       }
+      // No such call: nothing to watch (ids made up by a client must not pile up subscriptions).
+      if (!m) void this.unwatch(callId);
       return m;
     }, (error: unknown) => {
       if (this.refreshing.get(callId) === loading) this.refreshing.delete(callId);
