@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { access, chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,15 @@ import { execute, withDeadline } from './helpers/client.js';
 const root = new URL('../', import.meta.url).pathname;
 let dataDir: string | undefined;
 afterAll(async () => {
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (!dataDir) return;
+  // The embedded PostgreSQL got the same SIGTERM as npm and may still be writing its shutdown
+  // checkpoint after npm has exited: wait for it to remove its pid file (it does so last).
+  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && (await access(pidFile).then(() => true, () => false))) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 /**
