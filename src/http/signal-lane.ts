@@ -1,5 +1,4 @@
-import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError as GraphQLErrorClass } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import type { SignalEnvelope } from '../signaling/signal.js';
@@ -65,7 +64,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const sendComplete = (id: string) => send(`{"id":${JSON.stringify(id)},"type":"complete"}`);
   const asGraphQLError = (error: unknown) => {
     const cause = error instanceof Error ? error : new Error(String(error));
-    return new GraphQLErrorClass(cause.message, { originalError: cause });
+    return new GraphQLError(cause.message, { originalError: cause });
   };
   /** What graphql-ws does when handling a frame throws: the error is reported (formatting logs it) and the socket closes. */
   const fail = (error: unknown) => {

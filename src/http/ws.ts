@@ -59,6 +59,9 @@ function coalesceWrites(socket: WebSocket): void {
   }) as WebSocket['send'];
 }
 
+/** Whether the socket's token has expired (a socket is checked on every subscribe too). */
+const hasExpired = (viewer: Viewer | undefined) => viewer?.expiresAt !== undefined && viewer.expiresAt <= Date.now();
+
 /** Closes the socket with 4403 when its token expires: a socket is only as good as its token. */
 function closeWhenExpired(socket: WebSocket, expiresAt: number | undefined): void {
   if (expiresAt === undefined) return;
@@ -115,7 +118,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
       format,
       admits: () => {
         const viewer = state()?.extra.viewer;
-        return !!viewer && viewer.role !== Role.SERVICE && !(viewer.expiresAt !== undefined && viewer.expiresAt <= Date.now());
+        return !!viewer && viewer.role !== Role.SERVICE && !hasExpired(viewer);
       },
       context: () => {
         const { extra } = state()!;
@@ -163,7 +166,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
         }
       },
       onSubscribe: (ctx, _id, payload) => {
-        if (ctx.extra.viewer?.expiresAt !== undefined && ctx.extra.viewer.expiresAt <= Date.now()) {
+        if (hasExpired(ctx.extra.viewer)) {
           return [new GraphQLError('invalid token: it has expired; reconnect with a fresh one', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         const document = documentFor(payload.query);
