@@ -5,7 +5,7 @@ import {
   AnswerCallDocument, InitiateCallDocument, JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { DeviceSockets, request, subscribe, withDeadline } from './helpers/client.js';
+import { DeviceSockets, openRawSocket, request, subscribe, withDeadline } from './helpers/client.js';
 
 let app: TestApp;
 const tokens: Record<string, string> = {};
@@ -148,35 +148,7 @@ describe('the signaling fast path', () => {
   });
 });
 
-/** A graphql-transport-ws socket spoken by hand, to see exactly which frames the server sends. */
-async function rawSocket(user: string, deviceId: string) {
-  const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws');
-  const frames: { id?: string; type: string; payload?: unknown }[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(String(data)));
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise((resolve) => ws.once('open', resolve));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens[user]}`, deviceId } }));
-  const until = async (found: () => boolean, what: string) => {
-    const deadline = Date.now() + 5_000;
-    while (!found()) {
-      if (Date.now() > deadline) throw new Error(`no ${what}; frames: ${JSON.stringify(frames)}`);
-      await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, 100)));
-    }
-  };
-  await until(() => frames.some((f) => f.type === 'connection_ack'), 'connection_ack');
-  /** Frames in one write, as a browser's sends of one task leave. */
-  const sendTogether = (...messages: object[]) => {
-    const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
-    tcp.cork();
-    for (const message of messages) ws.send(JSON.stringify(message));
-    tcp.uncork();
-  };
-  return { ws, frames, closed, until, sendTogether, of: (id: string) => frames.filter((f) => f.id === id) };
-}
+const rawSocket = (user: string, deviceId: string) => openRawSocket(app.wsUrl, tokens[user]!, deviceId);
 
 const SEND = 'mutation SendSignal($input: SendSignalInput!) { sendSignal(input: $input) { seq toParticipantId } }';
 const SIGNALS = 'subscription Signals($callId: ID!, $afterSeq: Int) { signals(callId: $callId, afterSeq: $afterSeq) { seq kind payload fromParticipantId } }';
@@ -252,5 +224,52 @@ describe('the signaling lane (sendSignal and signals answered in front of graphq
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(JSON.stringify({ id: 'early', type: 'subscribe', payload: { query: SEND, variables: { input: { callId: '00000000-0000-4000-8000-000000000000', kind: 'RENEGOTIATE', payload: '' } } } }));
     expect(await withDeadline(closed, 5_000, 'the socket to close')).toBe(4401);
+  });
+});
+
+describe('a reader that stops reading', () => {
+  let roomy: TestApp;
+  const roomyTokens: Record<string, string> = {};
+  const roomySockets = new DeviceSockets(() => roomy.wsUrl, roomyTokens);
+  beforeAll(async () => {
+    // The default limits: a burst of 200 signals per sender, kept for the 30 s reconnect window.
+    roomy = await startApp();
+    Object.assign(roomyTokens, await roomy.signIn([['ada', 'provider'], ['pat', 'patient']]));
+  });
+  afterAll(async () => {
+    await roomySockets.closeAll();
+    await roomy?.close();
+  });
+
+  it('has its signals stream ended with complete once 4 MiB wait on its socket, and loses nothing when it resumes', async () => {
+    const ada = await roomySockets.connect('ada', 'ada-desk-slow');
+    const pat = await roomySockets.connect('pat', 'pat-tab-slow');
+    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    await request(pat, AnswerCallDocument, { callId });
+    await request(ada, JoinCallDocument, { callId });
+    const reader = await openRawSocket(roomy.wsUrl, roomyTokens.pat!, 'pat-tab-slow');
+    reader.ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: 0 } } }));
+    const offer = (n: number) => `v=0\r\no=- ${n} 2 IN IP4 127.0.0.1\r\n${'a=x-filler:0123456789abcdef\r\n'.repeat(2_000)}`;
+    const send = async (n: number) => (await request(ada, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: offer(n) } }, 10_000)).data?.sendSignal.seq;
+    expect(await send(1)).toBe(1);
+    await reader.until(() => reader.of('s').length === 1, 'the first signal');
+
+    // The reader stops reading; ~10 MB more is more than the kernel's socket buffers and the 4 MiB bound hold.
+    reader.tcp.pause();
+    const total = 180;
+    for (let n = 2; n <= total; n++) expect(await send(n)).toBe(n);
+    reader.tcp.resume();
+    await reader.until(() => reader.of('s').at(-1)?.type === 'complete', 'the stream to be completed', 20_000);
+    const seqsOf = (id: string) => reader.of(id).filter((f) => f.type === 'next')
+      .map((f) => (f.payload as { data: { signals: { seq: number } } }).data.signals.seq);
+    const first = seqsOf('s');
+    expect(first.length).toBeLessThan(total);
+    expect(first).toEqual(first.map((_, i) => i + 1));
+
+    // Resuming after the last one seen gives exactly the rest, in order.
+    reader.ws.send(JSON.stringify({ id: 'r', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: first.at(-1) } } }));
+    await reader.until(() => seqsOf('r').at(-1) === total, 'the rest of the signals', 20_000);
+    expect(seqsOf('r')).toEqual(Array.from({ length: total - first.length }, (_, i) => first.length + 1 + i));
+    reader.ws.close();
   });
 });

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallLink, Target } from '../targets/target.js';
 import { candidatePayload, marker, offerPayload, readMarker } from './payloads.js';
@@ -89,6 +90,12 @@ export interface StepResult {
   /** Load generator CPU / wall time (1.0 = one core); near 1 the generator, not the server, is the limit. */
   generatorCores: number;
   /**
+   * The generator's own event-loop delay over the step, ms: a receipt it timestamps late by this
+   * much reads as that much more latency, for every server alike.
+   */
+  generatorLagP99Ms: number;
+  generatorLagMaxMs: number;
+  /**
    * CPU the rest of the machine used meanwhile (other processes: the machine is shared), in cores.
    * The machine has 2; above a fraction of one, latency and saturation are not the server's alone.
    */
@@ -112,6 +119,8 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
   const server0 = await processUsage(target.server.pid);
   const machine0 = await machineBusyMicros();
   const gen0 = process.cpuUsage();
+  const generatorLag = monitorEventLoopDelay({ resolution: 1 });
+  generatorLag.enable();
   const t0 = performance.now();
   recorder.begin(step, total);
   let sent = 0;
@@ -135,6 +144,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
   while (recorder.count + (target.sendErrors().count - refusedBefore) < sent && performance.now() - sendEnd < options.drainMs) await sleep(5);
   const t1 = performance.now();
   const gen = process.cpuUsage(gen0);
+  generatorLag.disable();
   const machine1 = await machineBusyMicros();
   const server1 = await processUsage(target.server.pid);
   const pauses = await target.server.pauses();
@@ -179,6 +189,8 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
     serverWritesPerMsg: received > 0 ? (server1.writeCalls - server0.writeCalls) / received : Number.NaN,
     dbCpuPerMsgUs: received > 0 ? dbMicros / received : Number.NaN,
     generatorCores,
+    generatorLagP99Ms: generatorLag.percentile(99) / 1e6,
+    generatorLagMaxMs: generatorLag.max / 1e6,
     otherCores: Math.max(0, machine1 - machine0 - (cpu1 - cpu0) - (gen.user + gen.system) - (Number.isNaN(dbMicros) ? 0 : dbMicros)) / 1e6 / wallSeconds,
     passed: sent === total && deliveredRate >= options.rate * options.keepUpRatio && lost <= sent * 0.001 && p99Ms <= options.p99BoundMs,
     generatorBound,

@@ -85,7 +85,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
   const { RoomService } = await load<typeof RoomModule>('services/room.service.js');
   const { SignalingService } = await load<typeof SignalingServiceModule>('services/signaling.service.js');
   const { MemorySignalLog } = await load<typeof MemorySignalLogModule>('signaling/memory-signal-log.js');
-  const { payloadProblem, SignalKind } = await load<typeof SignalModule>('signaling/signal.js');
+  const { checkPayload, SignalKind } = await load<typeof SignalModule>('signaling/signal.js');
   const { SignalRelay } = await load<typeof SignalRelayModule>('signaling/signal-relay.js');
 
   const database = await createDatabase(adminDatabaseUrl);
@@ -158,7 +158,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     await span('  of which variables coercion (getVariableValues)', 0, () => getVariableValues(schema, sendOperation.variableDefinitions ?? [], variables));
     await span('  of which SignalingService.send (membership, limiter, payload check, relay)', 0, () => signaling.send(ctx, variables.input as never));
     await span('  the same sent by a relay-only patient (adds the relay-only candidate filter)', 0, () => signaling.send(patientCtx, variables.input as never));
-    await span('    of which payloadProblem (JSON.parse of the candidate)', 0, () => payloadProblem(SignalKind.ICE_CANDIDATE, payload));
+    await span('    of which checkPayload (JSON.parse of the candidate)', 0, () => checkPayload(SignalKind.ICE_CANDIDATE, payload));
     await span('    of which relay.send (inbox append + publish to 1 subscriber)', 0, () => relay.send({ callId: call.callId, from: call.callerId, to: call.calleeId, kind: SignalKind.ICE_CANDIDATE, payload }));
     await span('execute of the signals selection for one delivery (mapSourceToResponse)', 1, () =>
       execute({ schema, document: signalsDocument, rootValue: envelope, contextValue: ctx, variableValues: signalsVariables }));

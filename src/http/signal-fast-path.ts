@@ -3,6 +3,7 @@ import {
   type DocumentNode, type ExecutionArgs, type ExecutionResult, type FieldNode, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import type { Context } from '../context.js';
+import type { Sink } from '../pubsub/pubsub.js';
 import type { SendSignalInput } from '../services/signaling.service.js';
 import { SignalKind, type SignalEnvelope } from '../signaling/signal.js';
 
@@ -117,6 +118,17 @@ export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: E
   }
 }
 
+let lastAt = Number.NaN;
+let lastIso = '';
+/** `new Date(at).toISOString()`, remembered for the last `at`: signals relayed in the same millisecond share it. */
+function isoTime(at: number): string {
+  if (at !== lastAt) {
+    lastIso = new Date(at).toISOString();
+    lastAt = at;
+  }
+  return lastIso;
+}
+
 /** Each selectable `Signal` field as JSON, for {@link renderSignal}. */
 const signalFieldJson: Record<string, (e: SignalEnvelope) => string> = {
   seq: (e) => String(e.seq),
@@ -124,7 +136,7 @@ const signalFieldJson: Record<string, (e: SignalEnvelope) => string> = {
   fromParticipantId: (e) => JSON.stringify(e.from),
   kind: (e) => JSON.stringify(e.kind),
   payload: (e) => JSON.stringify(e.payload),
-  sentAt: (e) => `"${new Date(e.at).toISOString()}"`,
+  sentAt: (e) => `"${isoTime(e.at)}"`,
   __typename: () => '"Signal"',
 };
 
@@ -149,8 +161,29 @@ export function renderSignal(plan: FastPlan, envelope: SignalEnvelope): string {
   return render(envelope);
 }
 
+/**
+ * Opens the viewer's inbox for a `signals` plan as a session pushing to `sink` (see
+ * `SignalingService.openSession`) and resolves with the function that ends it, or with the
+ * errors graphql-js would return.
+ */
+export async function openSignalSession(
+  schema: GraphQLSchema,
+  plan: FastPlan,
+  args: ExecutionArgs,
+  sink: Sink<SignalEnvelope>,
+): Promise<(() => Promise<void>) | ExecutionResult> {
+  const values = argumentsOf(schema, plan, args);
+  if (isResult(values)) return values;
+  const ctx = args.contextValue as Context;
+  try {
+    return await ctx.signaling.openSession(ctx, values.callId as string, values.afterSeq as number, sink);
+  } catch (error) {
+    return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
+  }
+}
+
 /** Opens the viewer's inbox for a `signals` plan, or returns the errors graphql-js would. */
-export async function openSignals(
+async function openSignals(
   schema: GraphQLSchema,
   plan: FastPlan,
   args: ExecutionArgs,

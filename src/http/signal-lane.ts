@@ -1,8 +1,7 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
-import type { SignalEnvelope } from '../signaling/signal.js';
-import { executeFast, openSignals, renderSignal, type FastPlan } from './signal-fast-path.js';
+import { executeFast, openSignalSession, renderSignal, type FastPlan } from './signal-fast-path.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
@@ -28,6 +27,12 @@ export interface LaneOptions {
   context(): Context;
   format(errors: readonly GraphQLError[]): GraphQLFormattedError[];
 }
+
+/**
+ * Bytes a socket may have waiting to be written before the lane ends its `signals` stream with
+ * `complete` (the client resumes with afterSeq): a reader that stopped reading costs bounded memory.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 type Message = { type?: unknown; id?: unknown; payload?: unknown };
 type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
@@ -86,39 +91,52 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   };
 
   const runSubscription = async (ctx: LaneSocketState, id: string, plan: FastPlan, args: ExecutionArgs) => {
-    const token = {};
-    ctx.subscriptions[id] = token;
-    let stream: AsyncIterableIterator<SignalEnvelope> | undefined;
-    try {
-      const opened = await openSignals(options.schema, plan, args);
-      if (!(Symbol.asyncIterator in opened)) {
-        if (ctx.subscriptions[id] !== token) return;
-        sendResult(id, opened);
-        sendComplete(id);
-        return;
-      }
-      stream = opened;
-      // Completed while it was opening: close it again, as graphql-ws does.
-      if (ctx.subscriptions[id] !== token) return void (await stream.return?.());
-      // graphql-ws calls return() on it when the client completes it or the socket closes.
-      ctx.subscriptions[id] = stream;
-      const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-      try {
-        for (;;) {
-          const item = await stream.next();
-          if (item.done || ctx.subscriptions[id] !== stream) break;
-          send(`${next}${renderSignal(plan, item.value)}}`);
+    let stop: (() => Promise<void>) | undefined;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      void stop?.();
+    };
+    // What graphql-ws's cleanup (socket closed) and `complete` see: a stream whose return() ends the session.
+    const entry: AsyncIterableIterator<never> = {
+      next: async () => ({ value: undefined, done: true }),
+      return: async () => {
+        ended = true;
+        await stop?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => entry,
+    };
+    ctx.subscriptions[id] = entry;
+    const live = () => ctx.subscriptions[id] === entry;
+    const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    const opened = await openSignalSession(options.schema, plan, args, {
+      next: (envelope) => {
+        if (!live()) return;
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          // The client is not reading: end the stream rather than buffer without bound; it resumes with afterSeq.
+          delete ctx.subscriptions[id];
+          sendComplete(id);
+          return end();
         }
-      } catch (error) {
-        if (ctx.subscriptions[id] !== stream) return;
+        send(`${next}${renderSignal(plan, envelope)}}`);
+      },
+      end: (error) => {
+        if (!live()) return;
         delete ctx.subscriptions[id];
+        if (error === undefined) return sendComplete(id);
         send(`{"id":${JSON.stringify(id)},"type":"error","payload":${JSON.stringify(options.format([asGraphQLError(error)]))}}`);
-        return;
-      }
-      if (ctx.subscriptions[id] === stream) sendComplete(id);
-    } finally {
-      if (ctx.subscriptions[id] === token || (stream && ctx.subscriptions[id] === stream)) delete ctx.subscriptions[id];
+      },
+    });
+    if (typeof opened !== 'function') {
+      if (!live()) return;
+      delete ctx.subscriptions[id];
+      sendResult(id, opened);
+      return sendComplete(id);
     }
+    stop = opened;
+    // Completed (or the socket closed, or it overflowed) while it was opening: end it now.
+    if (ended || !live()) await stop();
   };
 
   /** graphql-ws's handling of `complete`: forget the operation, and end it if it is a stream. */

@@ -1,37 +1,45 @@
-import type { PubSub } from './pubsub.js';
-import { subscriberQueue } from './subscriber-queue.js';
+import { offer, type PubSub, type Sink } from './pubsub.js';
+import { pullFrom } from './subscriber-queue.js';
 
 /**
  * The in-process {@link PubSub} used when no `REDIS_URL` is set: one instance, no network.
- * Each subscriber has its own queue, so a slow reader does not hold up the others; a queue that
- * grows beyond `maxQueued` payloads ends that subscription instead of growing without bound.
+ * `publish` hands the payload to each listener before it returns. An iterator subscriber has its
+ * own queue, so a slow reader does not hold up the others; a queue that grows beyond `maxQueued`
+ * payloads ends that subscription instead of growing without bound.
  */
 export class MemoryPubSub implements PubSub {
-  private readonly subscribers = new Map<string, Set<(payload: object) => void>>();
-  private readonly stops = new Set<() => Promise<void>>();
+  private readonly sinks = new Map<string, Set<Sink<object>>>();
 
   constructor(private readonly maxQueued = 1_000) {}
 
   async publish(topic: string, payload: object): Promise<void> {
-    for (const deliver of this.subscribers.get(topic) ?? []) deliver(payload);
+    const sinks = this.sinks.get(topic);
+    if (!sinks) return;
+    for (const sink of sinks) if (!offer(sink, payload)) this.drop(topic, sink);
   }
 
-  async subscribe<T extends object>(topic: string): Promise<AsyncIterableIterator<T>> {
-    const set = this.subscribers.get(topic) ?? new Set();
-    this.subscribers.set(topic, set);
-    const subscriber = subscriberQueue<T>(this.maxQueued, () => {
-      this.stops.delete(subscriber.stop);
-      set.delete(deliver);
-      if (set.size === 0) this.subscribers.delete(topic);
-    });
-    const deliver = subscriber.deliver as (payload: object) => void;
-    set.add(deliver);
-    this.stops.add(subscriber.stop);
-    return subscriber.iterator;
+  async listen<T extends object>(topic: string, sink: Sink<T>): Promise<() => Promise<void>> {
+    let sinks = this.sinks.get(topic);
+    if (!sinks) this.sinks.set(topic, (sinks = new Set()));
+    const held = sink as Sink<object>;
+    sinks.add(held);
+    return async () => this.drop(topic, held);
+  }
+
+  subscribe<T extends object>(topic: string): Promise<AsyncIterableIterator<T>> {
+    return pullFrom<T>(this.maxQueued, (sink) => this.listen(topic, sink));
   }
 
   /** Ends every open subscription. */
   async close(): Promise<void> {
-    await Promise.all([...this.stops].map((stop) => stop()));
+    const all = [...this.sinks.values()].flatMap((sinks) => [...sinks]);
+    this.sinks.clear();
+    for (const sink of all) sink.end();
+  }
+
+  private drop(topic: string, sink: Sink<object>): void {
+    const sinks = this.sinks.get(topic);
+    if (!sinks?.delete(sink)) return;
+    if (sinks.size === 0) this.sinks.delete(topic);
   }
 }

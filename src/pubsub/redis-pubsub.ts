@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { PubSub } from './pubsub.js';
-import { subscriberQueue } from './subscriber-queue.js';
+import { offer, type PubSub, type Sink } from './pubsub.js';
+import { pullFrom } from './subscriber-queue.js';
 import { closeRedis, DEFAULT_KEY_PREFIX, openRedis, type RedisOptions } from './redis-connection.js';
 
 export interface RedisPubSubOptions extends RedisOptions {
@@ -9,11 +9,9 @@ export interface RedisPubSubOptions extends RedisOptions {
   maxQueued?: number;
 }
 
-type Deliver = (payload: object) => void;
-
-/** One Redis channel as this instance holds it: its local subscribers, and the SUBSCRIBE they wait on. */
+/** One Redis channel as this instance holds it: its local listeners, and the SUBSCRIBE they wait on. */
 interface Channel {
-  deliveries: Set<Deliver>;
+  sinks: Set<Sink<object>>;
   subscribed: Promise<unknown>;
 }
 
@@ -21,15 +19,15 @@ interface Channel {
  * The {@link PubSub} for many instances: a Redis channel per topic (`<prefix><topic>`), JSON
  * payloads. One connection publishes, one subscribes; a channel is SUBSCRIBEd when its first local
  * subscriber arrives and UNSUBSCRIBEd when the last one leaves, so Redis sends an instance only
- * what someone on it listens to. As in {@link MemoryPubSub}, each subscriber has its own queue of
- * at most `maxQueued` payloads; overflowing it ends that subscription.
+ * what someone on it listens to. Listeners get each payload as its message arrives; as in
+ * {@link MemoryPubSub}, an iterator subscriber has its own queue of at most `maxQueued` payloads,
+ * and overflowing it ends that subscription.
  *
  * A payload published while the subscriber connection is down is lost (ioredis resubscribes on
  * reconnect); the signal relay fills such gaps from its log.
  */
 export class RedisPubSub implements PubSub {
   private readonly channels = new Map<string, Channel>();
-  private readonly stops = new Set<() => Promise<void>>();
   private readonly prefix: string;
   private readonly maxQueued: number;
   private readonly logger?: Logger;
@@ -66,47 +64,49 @@ export class RedisPubSub implements PubSub {
   }
 
   /** Resolves once Redis has confirmed the SUBSCRIBE, so a publish made after it, from any instance, arrives. */
-  async subscribe<T extends object>(topic: string): Promise<AsyncIterableIterator<T>> {
+  async listen<T extends object>(topic: string, sink: Sink<T>): Promise<() => Promise<void>> {
     const name = this.channel(topic);
     let channel = this.channels.get(name);
     if (!channel) {
       // Commands on one connection run in order, so a SUBSCRIBE sent after a pending UNSUBSCRIBE wins.
-      channel = { deliveries: new Set(), subscribed: this.subscriber.subscribe(name) };
+      channel = { sinks: new Set(), subscribed: this.subscriber.subscribe(name) };
       this.channels.set(name, channel);
     }
     const held = channel;
-    const subscriber = subscriberQueue<T>(
-      this.maxQueued,
-      async () => {
-        this.stops.delete(subscriber.stop);
-        held.deliveries.delete(deliver);
-        if (held.deliveries.size === 0 && this.channels.get(name) === held) {
-          this.channels.delete(name);
-          await this.subscriber.unsubscribe(name).catch(() => undefined);
-        }
-      },
-      () => this.logger?.warn('subscriber fell behind; subscription ended', { maxQueued: this.maxQueued }),
-    );
-    const deliver = subscriber.deliver as Deliver;
+    const mine = sink as Sink<object>;
     // Listen before the confirmation arrives: a message may follow it before this function resumes.
-    held.deliveries.add(deliver);
-    this.stops.add(subscriber.stop);
+    held.sinks.add(mine);
+    const unlisten = () => this.drop(name, held, mine);
     try {
       await held.subscribed;
     } catch (error) {
-      await subscriber.stop();
+      await unlisten();
       throw error;
     }
-    return subscriber.iterator;
+    return unlisten;
+  }
+
+  subscribe<T extends object>(topic: string): Promise<AsyncIterableIterator<T>> {
+    return pullFrom<T>(this.maxQueued, (sink) => this.listen(topic, sink),
+      () => this.logger?.warn('subscriber fell behind; subscription ended', { maxQueued: this.maxQueued }));
   }
 
   /** Ends every open subscription, then quits both connections. */
   async close(): Promise<void> {
     // Local ends only: the subscriber connection is about to go, and its subscriptions with it.
-    for (const channel of this.channels.values()) channel.deliveries.clear();
+    const sinks = [...this.channels.values()].flatMap((channel) => [...channel.sinks]);
     this.channels.clear();
-    await Promise.all([...this.stops].map((stop) => stop()));
+    for (const sink of sinks) sink.end();
     await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
+  }
+
+  /** Removes a listener; the last one of a channel UNSUBSCRIBEs it. */
+  private async drop(name: string, channel: Channel, sink: Sink<object>): Promise<void> {
+    if (!channel.sinks.delete(sink)) return;
+    if (channel.sinks.size === 0 && this.channels.get(name) === channel) {
+      this.channels.delete(name);
+      await this.subscriber.unsubscribe(name).catch(() => undefined);
+    }
   }
 
   private dispatch(name: string, message: string): void {
@@ -120,6 +120,6 @@ export class RedisPubSub implements PubSub {
       return;
     }
     if (typeof payload !== 'object' || payload === null) return;
-    for (const deliver of [...channel.deliveries]) deliver(payload);
+    for (const sink of [...channel.sinks]) if (!offer(sink, payload)) void this.drop(name, channel, sink);
   }
 }

@@ -1,8 +1,12 @@
+import type { Sink } from './pubsub.js';
+
 /** One subscriber's end of a topic: `deliver` feeds it, `iterator` drains it, `stop` ends it. */
 export interface SubscriberQueue<T> {
   deliver(payload: T): void;
   /** Ends the subscription (idempotent): a pending `next()` resolves done, then `onEnd` runs. */
   stop(): Promise<void>;
+  /** Ends it with an error: what is queued is still yielded, then `next()` rejects with `error`. */
+  fail(error: unknown): void;
   iterator: AsyncIterableIterator<T>;
 }
 
@@ -13,19 +17,30 @@ export interface SubscriberQueue<T> {
  */
 export function subscriberQueue<T>(maxQueued: number, onEnd: () => void | Promise<void>, onOverflow?: () => void): SubscriberQueue<T> {
   const queue: T[] = [];
-  let wake: ((result: IteratorResult<T>) => void) | undefined;
+  let wake: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
   let done = false;
+  let failure: { error: unknown } | undefined;
   const stop = async () => {
     if (done) return;
     done = true;
-    wake?.({ value: undefined, done: true });
+    wake?.resolve({ value: undefined, done: true });
     wake = undefined;
     await onEnd();
   };
-  const deliver = (payload: T) => {
-    if (done) return;
+  const fail = (error: unknown) => {
+    if (done || failure) return;
+    failure = { error };
     if (wake) {
-      const resolve = wake;
+      wake.reject(error);
+      wake = undefined;
+      failure = undefined;
+      void stop();
+    }
+  };
+  const deliver = (payload: T) => {
+    if (done || failure) return;
+    if (wake) {
+      const { resolve } = wake;
       wake = undefined;
       resolve({ value: payload, done: false });
     } else if (queue.length >= maxQueued) {
@@ -37,10 +52,15 @@ export function subscriberQueue<T>(maxQueued: number, onEnd: () => void | Promis
   };
   const iterator: AsyncIterableIterator<T> = {
     next: () => {
-      const value = queue.shift();
-      if (value !== undefined) return Promise.resolve({ value, done: false });
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        void stop();
+        return Promise.reject(error);
+      }
       if (done) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => (wake = resolve));
+      return new Promise((resolve, reject) => (wake = { resolve, reject }));
     },
     return: async () => {
       await stop();
@@ -48,5 +68,31 @@ export function subscriberQueue<T>(maxQueued: number, onEnd: () => void | Promis
     },
     [Symbol.asyncIterator]: () => iterator,
   };
-  return { deliver, stop, iterator };
+  return { deliver, stop, fail, iterator };
+}
+
+/**
+ * The pull view of a push source: `open` starts the source with a sink and resolves with the
+ * function that stops it. Items wait in a {@link subscriberQueue} of at most `maxQueued`;
+ * overflowing it ends the iterator, as it would end a subscription. The source's `end` ends the
+ * iterator (rejecting its `next()` when it came with an error); returning from it stops the source.
+ */
+export async function pullFrom<T>(
+  maxQueued: number,
+  open: (sink: Sink<T>) => Promise<() => Promise<void>>,
+  onOverflow?: () => void,
+): Promise<AsyncIterableIterator<T>> {
+  let stopSource: (() => Promise<void>) | undefined;
+  let ended = false;
+  const queue = subscriberQueue<T>(maxQueued, async () => {
+    ended = true;
+    await stopSource?.();
+  }, onOverflow);
+  stopSource = await open({
+    next: queue.deliver,
+    end: (error) => (error === undefined ? void queue.stop() : queue.fail(error)),
+  });
+  // Ended (overflowed) before the source was handed back: stop it now.
+  if (ended) await stopSource();
+  return queue.iterator;
 }

@@ -2,10 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
 import { badInput, conflict, describe, notFound } from '../errors.js';
-import { topics, type PubSub } from '../pubsub/pubsub.js';
+import { topics, type PubSub, type Sink } from '../pubsub/pubsub.js';
+import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { Logger } from '../logger.js';
-import { payloadProblem, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
-import type { SignalRelay } from '../signaling/signal-relay.js';
+import { checkPayload, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
+import { MAX_QUEUED_SIGNALS, type SignalRelay } from '../signaling/signal-relay.js';
 import type { Viewer } from '../auth/viewer.js';
 import { keepRelayOnly } from '../signaling/relay-privacy.js';
 import type { AuditService } from './audit.service.js';
@@ -51,7 +52,7 @@ interface Watch {
  * on another instance (its `callEvents` topic), so nobody polls the database per call.
  */
 export class SignalingService {
-  private readonly memberships = new Map<string, Promise<Membership>>();
+  private readonly memberships = new Map<string, Membership>();
   private readonly refreshing = new Map<string, Promise<Membership | null>>();
   private readonly watches = new Map<string, Watch>();
   private readonly sweeper: NodeJS.Timeout;
@@ -88,7 +89,7 @@ export class SignalingService {
   async send(ctx: Context, input: SendSignalInput): Promise<SignalEnvelope> {
     const viewer = requireViewer(ctx);
     const callId = uuid(input.callId, 'callId');
-    const members = await this.membership(callId);
+    const members = this.fresh(callId) ?? (await this.membership(callId));
     const me = members?.participants.get(viewer.id);
     if (!members || !me) throw notFound('call');
     if (members.status !== CallStatus.ACTIVE) {
@@ -98,11 +99,11 @@ export class SignalingService {
     if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
     const to = this.recipient(members, viewer.id, input.toParticipantId);
     this.deps.limiter.take(viewer.id);
-    const problem = payloadProblem(input.kind, input.payload);
-    if (problem) throw badInput(problem, 'payload');
+    const checked = checkPayload(input.kind, input.payload);
+    if ('problem' in checked) throw badInput(checked.problem, 'payload');
     let payload = input.payload;
     if (this.deps.relayOnly(viewer)) {
-      const kept = keepRelayOnly(input.kind, payload);
+      const kept = keepRelayOnly(input.kind, payload, checked.candidate);
       if ('problem' in kept) throw badInput(kept.problem, 'payload');
       payload = kept.payload;
     }
@@ -110,10 +111,11 @@ export class SignalingService {
   }
 
   /**
-   * The viewer's inbox for a call after `afterSeq`, as long as the subscription lasts. Opening it
-   * makes the participant CONNECTED (their presence); closing it starts the grace period.
+   * The viewer's inbox for a call after `afterSeq`, pushed to `sink` as long as the session lasts.
+   * Opening it makes the participant CONNECTED (their presence); stopping it, or the inbox ending,
+   * starts the grace period. Nothing reaches the sink before this resolves with the stop function.
    */
-  async open(ctx: Context, rawCallId: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+  async openSession(ctx: Context, rawCallId: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<() => Promise<void>> {
     const viewer = requireViewer(ctx);
     const callId = uuid(rawCallId, 'callId');
     if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput(`afterSeq must be a whole number of at least 0, got ${afterSeq}`, 'afterSeq');
@@ -132,43 +134,42 @@ export class SignalingService {
       outcome: refusal ? 'DENIED' : 'SUCCESS', errorCode: refusal?.code ?? null, details: { afterSeq },
     });
     if (refusal) throw refusal;
-    const stream = await this.deps.relay.open(callId, viewer.id, afterSeq);
-    let session: string | null;
-    try {
-      session = await this.deps.presence.open(callId, viewer.id);
-    } catch (error) {
-      await stream.return?.();
-      throw error;
-    }
-    if (!session) return stream;
     const { presence, logger } = this.deps;
+    let session: string | null = null;
     let closed = false;
-    // Presence ends once, however the stream ends: the client completes, the socket drops, or the
-    // source runs dry (a queue overflow). A failure to record it is logged, never thrown: nothing
-    // awaits a closing socket's cleanup, and an unhandled rejection would end the process.
+    // Presence ends once, however the session ends: the client completes, the socket drops, or the
+    // inbox ends on its own. A failure to record it is logged, never thrown: nothing awaits a
+    // closing socket's cleanup, and an unhandled rejection would end the process.
     const leave = async () => {
       if (closed) return;
       closed = true;
-      await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
+      if (session) await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
     };
-    const iterator: AsyncIterableIterator<SignalEnvelope> = {
-      async next() {
-        try {
-          const result = await stream.next();
-          if (result.done) await leave();
-          return result;
-        } catch (error) {
-          await leave();
-          throw error;
-        }
+    const inbox = await this.deps.relay.openPush(callId, viewer.id, afterSeq, {
+      next: (envelope) => sink.next(envelope),
+      end: (error) => {
+        void leave();
+        sink.end(error);
       },
-      async return() {
-        await leave();
-        return (await stream.return?.()) ?? { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => iterator,
+    });
+    try {
+      session = await presence.open(callId, viewer.id);
+    } catch (error) {
+      await inbox.stop();
+      throw error;
+    }
+    // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
+    if (closed && session) await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
+    inbox.start();
+    return async () => {
+      await inbox.stop();
+      await leave();
     };
-    return iterator;
+  }
+
+  /** {@link openSession} as an async iterator, for GraphQL execution. */
+  open(ctx: Context, callId: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+    return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, (sink) => this.openSession(ctx, callId, afterSeq, sink));
   }
 
   private recipient(members: Membership, from: string, requested: string | null | undefined): string {
@@ -193,8 +194,7 @@ export class SignalingService {
   private async membership(callId: string): Promise<Membership | null> {
     const watch = this.watches.get(callId);
     if (watch) watch.usedAt = Date.now();
-    const cached = this.memberships.get(callId);
-    const current = cached ? await cached : null;
+    const current = this.memberships.get(callId);
     const age = current ? Date.now() - current.loadedAt : Infinity;
     if (current && age <= MEMBERSHIP_TTL_MS) return current;
     if (current && age <= MEMBERSHIP_STALE_MS) {
@@ -202,6 +202,17 @@ export class SignalingService {
       return current;
     }
     return this.refresh(callId);
+  }
+
+  /** The cached view when it is within its TTL (the common case of a signal: no await at all), else undefined. */
+  private fresh(callId: string): Membership | undefined {
+    const current = this.memberships.get(callId);
+    if (!current) return undefined;
+    const now = Date.now();
+    if (now - current.loadedAt > MEMBERSHIP_TTL_MS) return undefined;
+    const watch = this.watches.get(callId);
+    if (watch) watch.usedAt = now;
+    return current;
   }
 
   private refresh(callId: string): Promise<Membership | null> {
@@ -212,7 +223,7 @@ export class SignalingService {
       // A view loaded before a change that forget() announced must not come back.
       if (this.refreshing.get(callId) === loading) {
         this.refreshing.delete(callId);
-        if (m) this.memberships.set(callId, Promise.resolve(m));
+        if (m) this.memberships.set(callId, m);
         else this.memberships.delete(callId);
       }
       // No such call: nothing to watch (ids made up by a client must not pile up subscriptions).

@@ -50,7 +50,7 @@ export class MemorySignalLog implements SignalLog {
     const at = Date.now();
     this.prune(inbox, at);
     inbox.lastAppendAt = at;
-    const envelope: SignalEnvelope = { ...signal, seq: inbox.nextSeq++, at };
+    const envelope: SignalEnvelope = { seq: inbox.nextSeq++, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at };
     inbox.entries.push({ seq: envelope.seq, at, from: signal.from, kind: signal.kind, payload: Buffer.from(signal.payload, 'utf8') });
     await this.pubsub.publish(key, envelope);
     return envelope;

@@ -1,15 +1,15 @@
-import { SignalKind } from './signal.js';
+import { SignalKind, type CandidateInit } from './signal.js';
 
 /**
  * For a sender who must use TURN only (docs/SIGNALING.md section 7): their signals may carry
  * relay candidates only, and a relay candidate's related address (`raddr`/`rport`, the address
  * the TURN server saw: the sender's own public address) is blanked to 0.0.0.0 0, in trickled
  * candidates and in SDP alike. Returns the payload to relay, or a problem when it offers a
- * non-relay candidate. Pure: no I/O.
+ * non-relay candidate. Pure: no I/O. `parsed` is the candidate's payload already parsed, if it was.
  */
-export function keepRelayOnly(kind: SignalKind, payload: string): { payload: string } | { problem: string } {
+export function keepRelayOnly(kind: SignalKind, payload: string, parsed?: CandidateInit | null): { payload: string } | { problem: string } {
   if (kind === SignalKind.ICE_CANDIDATE) {
-    const init = JSON.parse(payload) as { candidate: string; sdpMid?: unknown; sdpMLineIndex?: unknown; usernameFragment?: unknown };
+    const init = parsed ?? (JSON.parse(payload) as CandidateInit);
     const candidate = relayLine(init.candidate);
     if (candidate === null) return { problem: 'only relay candidates may be sent by a participant who must use TURN' };
     // Rebuilt from the RTCIceCandidateInit fields only: nothing else the client put there travels.

@@ -1,6 +1,16 @@
-import type { PubSub } from '../pubsub/pubsub.js';
+import type { PubSub, Sink } from '../pubsub/pubsub.js';
+import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { SignalEnvelope } from './signal.js';
 import type { SignalLog } from './signal-log.js';
+
+/** An inbox opened for delivery: nothing reaches the sink before `start`; `stop` ends it (idempotent). */
+export interface OpenInbox {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Envelopes an iterator reader may have waiting before its stream is ended (it resumes with afterSeq). */
+export const MAX_QUEUED_SIGNALS = 1_000;
 
 /**
  * The relay core: knows inboxes and sequence numbers, nothing of GraphQL, sockets or who may
@@ -18,60 +28,104 @@ export class SignalRelay {
   }
 
   /**
-   * Opens the (callId, to) inbox after `afterSeq`. Subscribes to live entries before reading the
+   * Opens the (callId, to) inbox after `afterSeq` for `sink`, pushing each entry to it as it is
+   * published: no queue and no promise per signal. Listens for live entries before reading the
    * kept ones, so nothing appended in between is lost; seq filtering drops what both delivered.
-   * When entries after `afterSeq` were already dropped, yields a RESYNC envelope first.
+   * A live entry that overtakes ones not yet seen (a lost pub/sub message) makes it read the gap
+   * from the log, holding what arrives meanwhile. When entries after what was delivered were
+   * already dropped, the sink gets a RESYNC envelope first. Rejects if the first read fails;
+   * a later failed read ends the sink with the error.
    */
-  async open(callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
-    const live = await this.pubsub.subscribe<SignalEnvelope>(this.log.topic(callId, to));
-    let kept: Awaited<ReturnType<SignalLog['readAfter']>>;
+  async openPush(callId: string, to: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<OpenInbox> {
+    const log = this.log;
+    let last = afterSeq;
+    let stopped = false;
+    let started = false;
+    /** Live entries waiting for a read of the log (or for start), in arrival order; null when none wait. */
+    let held: SignalEnvelope[] | null = [];
+
+    const emit = (envelope: SignalEnvelope) => {
+      last = envelope.seq;
+      sink.next(envelope);
+    };
+    const resync = (seq: number) => emit({ seq, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
+    /** Delivers what the log holds after `last`, then the held live entries, reading again while a gap remains. */
+    const catchUp = async (read: Awaited<ReturnType<SignalLog['readAfter']>> | null): Promise<void> => {
+      for (let reads = 0; !stopped; reads++) {
+        const { entries, firstKept } = read ?? (await log.readAfter(callId, to, last));
+        read = null;
+        if (stopped) return;
+        if (firstKept > last + 1) resync(firstKept - 1);
+        for (const entry of entries) if (entry.seq > last) emit(entry);
+        const waiting = held ?? [];
+        let at = 0;
+        for (; at < waiting.length; at++) {
+          const entry = waiting[at]!;
+          if (entry.seq <= last) continue;
+          if (entry.seq !== last + 1) break;
+          emit(entry);
+        }
+        if (at === waiting.length) {
+          held = null;
+          return;
+        }
+        // Still a gap after a fresh read: the log no longer has it (or never will); say so and go on.
+        held = waiting.slice(at);
+        if (reads >= 1) resync(held[0]!.seq - 1);
+      }
+    };
+    const fail = (error: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      void unlisten().catch(() => undefined);
+      sink.end(error);
+    };
+    const unlisten = await this.pubsub.listen<SignalEnvelope>(this.log.topic(callId, to), {
+      next: (entry) => {
+        if (stopped) return;
+        if (held) {
+          held.push(entry);
+          return;
+        }
+        if (entry.seq <= last) return;
+        if (entry.seq === last + 1) return emit(entry);
+        held = [entry];
+        catchUp(null).catch(fail);
+      },
+      end: (error) => {
+        if (stopped) return;
+        stopped = true;
+        sink.end(error);
+      },
+    });
+    let first: Awaited<ReturnType<SignalLog['readAfter']>>;
     try {
-      kept = await this.log.readAfter(callId, to, afterSeq);
+      first = await log.readAfter(callId, to, afterSeq);
     } catch (error) {
-      await live.return?.();
+      stopped = true;
+      await unlisten();
       throw error;
     }
-    const { entries, firstKept } = kept;
-    const queue: SignalEnvelope[] = [];
-    if (afterSeq + 1 < firstKept) {
-      queue.push({ seq: firstKept - 1, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
-    }
-    queue.push(...entries);
-    let last = queue.at(-1)?.seq ?? afterSeq;
-    const log = this.log;
-    const iterator: AsyncIterableIterator<SignalEnvelope> = {
-      async next() {
-        for (;;) {
-          const queued = queue.shift();
-          if (queued) {
-            last = Math.max(last, queued.seq);
-            return { value: queued, done: false };
-          }
-          const result = await live.next();
-          if (result.done) return result;
-          const seq = result.value.seq;
-          if (seq <= last) continue;
-          if (seq > last + 1) {
-            // A live entry overtook ones not yet seen: read the gap from the log, in order, saying
-            // RESYNC first if part of it was no longer kept.
-            const gap = await log.readAfter(callId, to, last);
-            if (gap.firstKept > last + 1) {
-              queue.push({ seq: Math.min(gap.firstKept, seq) - 1, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
-            }
-            queue.push(...gap.entries.filter((e) => e.seq <= seq));
-            if (queue.at(-1)?.seq !== seq) queue.push(result.value);
-            continue;
-          }
-          last = seq;
-          return { value: result.value, done: false };
-        }
+    return {
+      start: () => {
+        if (started || stopped) return;
+        started = true;
+        catchUp(first).catch(fail);
       },
-      async return() {
-        await live.return?.();
-        return { value: undefined, done: true };
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await unlisten();
       },
-      [Symbol.asyncIterator]: () => iterator,
     };
-    return iterator;
+  }
+
+  /** {@link openPush} as an async iterator, for readers that pull (GraphQL execution). */
+  open(callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+    return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, async (sink) => {
+      const inbox = await this.openPush(callId, to, afterSeq, sink);
+      inbox.start();
+      return inbox.stop;
+    });
   }
 }

@@ -38,38 +38,51 @@ export interface SignalEnvelope {
   at: number;
 }
 
-/** Why a payload is not acceptable for its kind, or null when it is. Never echoes the payload. */
-export function payloadProblem(kind: SignalKind, payload: string): string | null {
+/** The fields of an ICE_CANDIDATE payload (an RTCIceCandidateInit) the server reads. */
+export interface CandidateInit {
+  candidate: string;
+  sdpMid?: unknown;
+  sdpMLineIndex?: unknown;
+  usernameFragment?: unknown;
+}
+
+/**
+ * Whether a payload is acceptable for its kind: the problem when it is not (never echoing the
+ * payload), else the parsed candidate of an ICE_CANDIDATE (null for other kinds), so that nothing
+ * after this parses it again.
+ */
+export function checkPayload(kind: SignalKind, payload: string): { problem: string } | { candidate: CandidateInit | null } {
   const limit = payloadLimits[kind];
-  const size = Buffer.byteLength(payload, 'utf8');
-  if (size > limit) return `a ${kind} payload may be at most ${limit} bytes, got ${size}`;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: short payloads need no counting.
+  const size = payload.length * 3 <= limit ? 0 : Buffer.byteLength(payload, 'utf8');
+  if (size > limit) return { problem: `a ${kind} payload may be at most ${limit} bytes, got ${size}` };
   switch (kind) {
     case SignalKind.OFFER:
     case SignalKind.ANSWER:
     case SignalKind.ICE_RESTART:
-      return payload.startsWith('v=0') ? null : `a ${kind} payload must be an SDP description starting with "v=0"`;
+      return payload.startsWith('v=0') ? { candidate: null } : { problem: `a ${kind} payload must be an SDP description starting with "v=0"` };
     case SignalKind.ICE_CANDIDATE:
-      return candidateProblem(payload);
+      return parseCandidate(payload);
     case SignalKind.END_OF_CANDIDATES:
-      if (payload === '') return null;
-      return isJsonObject(payload) ? null : 'an END_OF_CANDIDATES payload must be empty or a JSON object';
+      if (payload === '' || isJsonObject(payload)) return { candidate: null };
+      return { problem: 'an END_OF_CANDIDATES payload must be empty or a JSON object' };
     case SignalKind.RENEGOTIATE:
-      return null;
+      return { candidate: null };
   }
 }
 
-function candidateProblem(payload: string): string | null {
+function parseCandidate(payload: string): { problem: string } | { candidate: CandidateInit } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
   } catch {
-    return 'an ICE_CANDIDATE payload must be the JSON of an RTCIceCandidateInit';
+    return { problem: 'an ICE_CANDIDATE payload must be the JSON of an RTCIceCandidateInit' };
   }
   const candidate = (parsed as { candidate?: unknown } | null)?.candidate;
   if (typeof candidate !== 'string' || !candidate.startsWith('candidate:')) {
-    return 'an ICE_CANDIDATE payload must have a "candidate" string starting with "candidate:"';
+    return { problem: 'an ICE_CANDIDATE payload must have a "candidate" string starting with "candidate:"' };
   }
-  return null;
+  return { candidate: parsed as CandidateInit };
 }
 
 function isJsonObject(payload: string): boolean {

@@ -149,3 +149,33 @@ export class DeviceSockets {
     for (const client of this.open) await client.dispose();
   }
 }
+
+/** A graphql-transport-ws socket spoken by hand, to see exactly which frames the server sends. */
+export async function openRawSocket(wsUrl: string, token: string, deviceId: string) {
+  const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+  const frames: { id?: string; type: string; payload?: unknown }[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(String(data)));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, deviceId } }));
+  const until = async (found: () => boolean, what: string, timeoutMs = 5_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!found()) {
+      if (Date.now() > deadline) throw new Error(`no ${what}; frames: ${JSON.stringify(frames).slice(0, 2_000)}`);
+      await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, 100)));
+    }
+  };
+  await until(() => frames.some((f) => f.type === 'connection_ack'), 'connection_ack');
+  const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+  /** Frames in one write, as a browser's sends of one task leave. */
+  const sendTogether = (...messages: object[]) => {
+    tcp.cork();
+    for (const message of messages) ws.send(JSON.stringify(message));
+    tcp.uncork();
+  };
+  return { ws, tcp, frames, closed, until, sendTogether, of: (id: string) => frames.filter((f) => f.id === id) };
+}
