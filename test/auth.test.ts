@@ -26,7 +26,7 @@ async function meWithHeader(url: string, authorization: string) {
     body: JSON.stringify({ query: print(MeDocument) }),
   });
   const body = (await response.json()) as { data?: unknown; errors?: GraphQLErrorBody[] };
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body };
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), cacheControl: response.headers.get('cache-control'), body };
 }
 
 /** Opens a socket with `token` and resolves with the close code the server chose. */
@@ -64,6 +64,11 @@ describe('bearer tokens over HTTP', () => {
     expect(me).toEqual({ id: 'ada', name: 'Dr Ada', role: 'PROVIDER' });
   });
 
+  it('marks every GraphQL answer, accepted or refused, as not to be stored by any cache', async () => {
+    expect((await meWithHeader(app.url, `Bearer ${await hs256(claims())}`)).cacheControl).toBe('no-store');
+    expect((await meWithHeader(app.url, 'Bearer not-a-jwt')).cacheControl).toBe('no-store');
+  });
+
   it('refuses `me` without a token as UNAUTHENTICATED', async () => {
     const error = await executeError(app.url, MeDocument, {});
     expect(error.extensions?.code).toBe('UNAUTHENTICATED');
@@ -89,6 +94,17 @@ describe('bearer tokens over HTTP', () => {
     ['a token without exp', () => hs256({ sub: 'ada', role: 'provider' }), /"exp"/],
     ['a token that is not a JWT at all', async () => 'not-a-jwt', /malformed/],
   ];
+  it('refuses a token once it has expired, however recently it was accepted', async () => {
+    // Verified tokens are remembered; that must never outlive the token itself.
+    const token = await hs256(claims({ exp: now() + 2 }));
+    expect((await execute(app.url, MeDocument, {}, token)).me.id).toBe('ada');
+    expect((await execute(app.url, MeDocument, {}, token)).me.id).toBe('ada');
+    await new Promise((resolve) => setTimeout(resolve, (now() + 2) * 1000 - Date.now() + 50));
+    const error = await executeError(app.url, MeDocument, {}, token);
+    expect(error.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(error.message).toMatch(/expired/);
+  });
+
   it.each(refused)('refuses %s as UNAUTHENTICATED, saying what was wrong', async (_what, token, mentions) => {
     const error = await executeError(app.url, MeDocument, {}, await token());
     expect(error.extensions?.code).toBe('UNAUTHENTICATED');

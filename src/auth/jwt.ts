@@ -29,23 +29,42 @@ export function createTokenVerifier(config: JwtConfig & { secret?: string }): To
     key = new TextEncoder().encode(config.secret);
     algorithms = ['HS256'];
   }
+  // Verified tokens, by their exact text (signature included), so a client's every request does
+  // not pay for the signature check again. Kept until the token expires, at most VERIFIED_TTL_MS
+  // (so a key dropped from a JWKS stops being honoured within that time), at most VERIFIED_MAX.
+  const verified = new Map<string, { viewer: Viewer; until: number }>();
+  const check = async (token: string): Promise<Viewer> => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error) {
+      throw unauthenticated(`invalid token: ${reason(error)}`);
+    }
+    return viewerFromClaims(payload);
+  };
   return {
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, key as Uint8Array, {
-          algorithms,
-          issuer: config.issuer,
-          audience: config.audience,
-          requiredClaims: ['sub', 'exp'],
-        }));
-      } catch (error) {
-        throw unauthenticated(`invalid token: ${reason(error)}`);
-      }
-      return viewerFromClaims(payload);
+      const now = Date.now();
+      const hit = verified.get(token);
+      if (hit && now < hit.until) return { ...hit.viewer };
+      if (hit) verified.delete(token);
+      const viewer = await check(token);
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(token, { viewer, until: Math.min(viewer.expiresAt ?? now, now + VERIFIED_TTL_MS) });
+      return viewer;
     },
   };
 }
+
+/** How long a verified token is taken on trust before its signature is checked again. */
+const VERIFIED_TTL_MS = 60_000;
+/** How many verified tokens are remembered (the oldest go first). */
+const VERIFIED_MAX = 5_000;
 
 function viewerFromClaims(payload: JWTPayload): Viewer {
   const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };

@@ -62,6 +62,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       },
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
+    // Answers carry patient data: no cache along the way may keep them.
+    res.setHeader('cache-control', 'no-store');
     res.statusCode = refused ? httpStatusOf(refused.code) : (result.status ?? 200);
     if (refused?.code === ErrorCode.UNAUTHENTICATED) res.setHeader('www-authenticate', 'Bearer');
     if (result.body.kind === 'complete') {

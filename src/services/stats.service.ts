@@ -47,7 +47,9 @@ export interface CallStatsResult {
 }
 
 const DAY_MS = 86_400_000;
-const zero = (): Sums => Object.fromEntries(ADDITIVE.map((c) => [c, 0])) as Sums;
+const ZERO = Object.freeze(Object.fromEntries(ADDITIVE.map((c) => [c, 0])) as Sums);
+/** A fresh set of sums at 0 (a copy of one template: a series makes one per period). */
+const zero = (): Sums => ({ ...ZERO });
 const add = (a: Sums, b: Partial<Record<string, unknown>>): Sums => {
   for (const c of ADDITIVE) a[c] = (a[c] ?? 0) + Number(b[c] ?? 0);
   return a;
