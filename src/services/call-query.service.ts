@@ -1,10 +1,11 @@
-import { isAdmin } from '../auth/viewer.js';
+import { isAdmin, type Viewer } from '../auth/viewer.js';
 import { requireViewer, type Context } from '../context.js';
 import { Call } from '../entities/call.entity.js';
 import type { CallStatus, CallType } from '../entities/enums.js';
 import { badInput, notFound } from '../errors.js';
 import type { AuditService } from './audit.service.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { participantObject, participantsJson, type ParticipantRow } from './loaders.js';
 import { reference, userId, uuid } from './validation.js';
 
 export interface CallFilter {
@@ -56,51 +57,72 @@ export class CallQueryService {
 
   /**
    * A page of the viewer's call history, newest first, by keyset on (created_at, id): a deep page
-   * costs the same as the first. One statement for the page; participants come through the loader.
+   * costs the same as the first. One statement for the page and its participants, which prime the
+   * request's participants loader (a page shows who was in each call).
    */
   async list(ctx: Context, filter: CallFilter, first?: number | null, after?: string | null): Promise<CallPage> {
     const viewer = requireViewer(ctx);
     const limit = pageSize(first, MAX_PAGE, 20);
-    const cursor = after ? decodeCursor(after) : null;
-    if (cursor && !/^[0-9a-f-]{36}$/.test(cursor.id)) throw badInput('after is not a cursor of this list', 'after');
-    if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
-    const participantId = filter.participantId ? userId(filter.participantId, 'filter.participantId') : null;
-    const appointmentId = reference(filter.appointmentId, 'filter.appointmentId');
-
-    const admin = isAdmin(viewer);
-    // Non-admins walk their own participation index; admins walk all calls.
-    const [timeCol, idCol] = admin ? ['c.created_at', 'c.id'] : ['p.call_created_at', 'p.call_id'];
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (!admin) add('p.user_id = ?', viewer.id);
-    if (filter.status?.length) add('c.status IN (?)', filter.status);
-    if (filter.type) add('c.type = ?', filter.type);
-    if (filter.from) add(`${timeCol} >= ?`, filter.from);
-    if (filter.to) add(`${timeCol} < ?`, filter.to);
-    if (appointmentId) add('c.appointment_id = ?', appointmentId);
-    if (participantId) add('EXISTS (SELECT 1 FROM call_participants q WHERE q.call_id = c.id AND q.user_id = ?)', participantId);
-    if (cursor) add(`(${timeCol}, ${idCol}) < (?, ?::uuid)`, cursor.at, cursor.id);
-    const from = admin ? 'calls c' : 'call_participants p JOIN calls c ON c.id = p.call_id';
+    const { sql, params } = historyStatement(viewer, filter, limit, after);
+    const participantId = filter.participantId ?? null;
     // The read is authorized by now: its audit row is written while the page is read, not after.
     const [rows] = await Promise.all([
-      ctx.em.execute<Record<string, unknown>[]>(
-        `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY ${timeCol} DESC, ${idCol} DESC LIMIT ${limit + 1}`,
-        params,
-      ),
+      ctx.em.execute<Record<string, unknown>[]>(sql, params),
       this.audit.recordNow(ctx.em, {
         actor: viewer, action: 'calls.list', targetType: 'calls', targetId: participantId, request: ctx.request,
-        outcome: 'SUCCESS', details: { first: limit, scope: admin ? 'all' : 'own' },
+        outcome: 'SUCCESS', details: { first: limit, scope: isAdmin(viewer) ? 'all' : 'own' },
       }),
     ]);
-    const calls = rows.slice(0, limit).map(callView);
-    const edges = calls.map((node) => ({ cursor: encodeCursor({ at: node.createdAt, id: node.id }), node }));
+    const page = rows.slice(0, limit);
+    for (const row of page) ctx.loaders.participantsByCall.prime(row.id as string, participantsOf(row.participants).map(participantObject));
+    const edges = page.map(callView).map((node) => ({ cursor: encodeCursor({ at: node.createdAt, id: node.id }), node }));
     return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   }
+}
+
+/**
+ * The statement of a history page (`?` placeholders): up to `limit + 1` calls, newest first, by
+ * keyset on (created_at, id), each with its participants as JSON (`participants`), so the page
+ * and who was in each call are one round trip and one snapshot. Throws BAD_USER_INPUT for a
+ * malformed cursor or filter. The benchmark runs the same statement through pg.
+ */
+export function historyStatement(viewer: Viewer, filter: CallFilter, limit: number, after?: string | null): { sql: string; params: unknown[] } {
+  const cursor = after ? decodeCursor(after) : null;
+  if (cursor && !/^[0-9a-f-]{36}$/.test(cursor.id)) throw badInput('after is not a cursor of this list', 'after');
+  if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
+  const participantId = filter.participantId ? userId(filter.participantId, 'filter.participantId') : null;
+  const appointmentId = reference(filter.appointmentId, 'filter.appointmentId');
+
+  const admin = isAdmin(viewer);
+  // Non-admins walk their own participation index; admins walk all calls.
+  const [timeCol, idCol] = admin ? ['c.created_at', 'c.id'] : ['p.call_created_at', 'p.call_id'];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    params.push(...values);
+  };
+  if (!admin) add('p.user_id = ?', viewer.id);
+  if (filter.status?.length) add('c.status IN (?)', filter.status);
+  if (filter.type) add('c.type = ?', filter.type);
+  if (filter.from) add(`${timeCol} >= ?`, filter.from);
+  if (filter.to) add(`${timeCol} < ?`, filter.to);
+  if (appointmentId) add('c.appointment_id = ?', appointmentId);
+  if (participantId) add('EXISTS (SELECT 1 FROM call_participants q WHERE q.call_id = c.id AND q.user_id = ?)', participantId);
+  if (cursor) add(`(${timeCol}, ${idCol}) < (?, ?::uuid)`, cursor.at, cursor.id);
+  const from = admin ? 'calls c' : 'call_participants p JOIN calls c ON c.id = p.call_id';
+  // A non-admin's p.call_created_at and p.call_id are copies of c.created_at and c.id, so the page keeps its order outside.
+  const sql = `WITH page AS (
+       SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${timeCol} DESC, ${idCol} DESC LIMIT ${limit + 1})
+     SELECT listed.*, ${participantsJson('listed')} AS participants
+       FROM page listed ORDER BY listed.created_at DESC, listed.id DESC`;
+  return { sql, params };
+}
+
+/** The participants JSON of a page row (pg parses json columns; text is parsed here). */
+function participantsOf(value: unknown): ParticipantRow[] {
+  return (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as ParticipantRow[];
 }
 
 const at = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));

@@ -23,20 +23,13 @@ export function createLoaders(em: EntityManager): Loaders {
   const participantsByCall = new DataLoader<string, CallParticipantObject[]>(async (callIds) => {
     // A fresh fork per batch reads the rows as they are now, in one statement.
     const rows = await em.fork().execute<ParticipantRow[]>(
-      `SELECT p.call_id, p.user_id, u.name, u.role AS user_role, p.role, p.status, p.invited_at, p.joined_at, p.left_at, p.connection,
-              p.audio, p.video, p.screen, p.recording_consent, p.connection_type
+      `SELECT p.call_id, ${PARTICIPANT_COLUMNS}
          FROM call_participants p JOIN users u ON u.id = p.user_id
         WHERE p.call_id IN (?) ORDER BY p.position, p.id`,
       [[...callIds]],
     );
     const byCall = new Map<string, CallParticipantObject[]>(callIds.map((id) => [id, []]));
-    for (const r of rows) {
-      byCall.get(r.call_id)?.push({
-        user: { id: r.user_id, name: r.name, role: r.user_role },
-        role: r.role, status: r.status, invitedAt: date(r.invited_at)!, joinedAt: date(r.joined_at), leftAt: date(r.left_at), connection: r.connection,
-        audio: r.audio ?? true, video: r.video ?? true, screen: r.screen ?? false, recordingConsent: r.recording_consent, connectionType: r.connection_type,
-      });
-    }
+    for (const r of rows) byCall.get(r.call_id)?.push(participantObject(r));
     return callIds.map((id) => byCall.get(id)!);
   });
   const qualitySummaryByCall = new DataLoader<string, CallQualitySummaryObject | null>(async (callIds) => {
@@ -61,10 +54,34 @@ export function createLoaders(em: EntityManager): Loaders {
   };
 }
 
+/** The columns of a participant as the API shows it (`p`: call_participants, `u`: users), in {@link ParticipantRow}'s names. */
+const PARTICIPANT_COLUMNS = `p.user_id, u.name, u.role AS user_role, p.role, p.status, p.invited_at, p.joined_at, p.left_at, p.connection,
+              p.audio, p.video, p.screen, p.recording_consent, p.connection_type`;
+
+/**
+ * A SQL expression giving the participants of the call aliased `alias` as a JSON array of
+ * {@link ParticipantRow}s in the loader's order: a page of calls reads them in the same statement
+ * (and snapshot) and primes the loader with {@link participantObject}.
+ */
+export const participantsJson = (alias: string) => `(SELECT coalesce(json_agg(json_build_object(
+    'user_id', p.user_id, 'name', u.name, 'user_role', u.role, 'role', p.role, 'status', p.status, 'invited_at', p.invited_at,
+    'joined_at', p.joined_at, 'left_at', p.left_at, 'connection', p.connection, 'audio', p.audio, 'video', p.video,
+    'screen', p.screen, 'recording_consent', p.recording_consent, 'connection_type', p.connection_type) ORDER BY p.position, p.id), '[]'::json)
+   FROM call_participants p JOIN users u ON u.id = p.user_id WHERE p.call_id = ${alias}.id)`;
+
+/** A participant row as the API shows it. */
+export function participantObject(r: Omit<ParticipantRow, 'call_id'>): CallParticipantObject {
+  return {
+    user: { id: r.user_id, name: r.name, role: r.user_role },
+    role: r.role, status: r.status, invitedAt: date(r.invited_at)!, joinedAt: date(r.joined_at), leftAt: date(r.left_at), connection: r.connection,
+    audio: r.audio ?? true, video: r.video ?? true, screen: r.screen ?? false, recordingConsent: r.recording_consent, connectionType: r.connection_type,
+  };
+}
+
 /** Raw statements return timestamps as the driver gives them (ISO strings under MikroORM). */
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
-interface ParticipantRow {
+export interface ParticipantRow {
   call_id: string;
   user_id: string;
   name: string | null;

@@ -1,4 +1,3 @@
-import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isAdmin, type Viewer } from '../auth/viewer.js';
 import { requireViewer, type Context } from '../context.js';
@@ -100,17 +99,35 @@ export class StatsService {
 }
 
 /**
- * Runs a plan's statements: one statement is one snapshot already; several (rollup, live calls,
- * edge days) run in one REPEATABLE READ, READ ONLY transaction, so a call that ends meanwhile is
- * counted exactly once, live or final.
+ * Runs a plan's statements as one statement (see {@link planStatement}): one round trip, and
+ * one snapshot, so a call that ends meanwhile is counted exactly once, live or final.
  */
 async function readPlan(em: EntityManager, plan: StatsPlan): Promise<Record<string, unknown>[][]> {
-  if (plan.queries.length === 1) return [await em.execute<Record<string, unknown>[]>(plan.queries[0]!.sql, plan.queries[0]!.params)];
-  return em.fork().transactional(async (tem) => {
-    const results: Record<string, unknown>[][] = [];
-    for (const q of plan.queries) results.push(await tem.execute<Record<string, unknown>[]>(q.sql, q.params));
-    return results;
-  }, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+  const { sql, params } = planStatement(plan);
+  const rows = await em.execute<Record<string, unknown>[]>(sql, params);
+  return resultsOf(plan, rows);
+}
+
+/**
+ * The plan as one statement with `?` placeholders. A plan of several parts (rollup, live calls,
+ * edge days) becomes one SELECT of one JSON array per part: one statement is one snapshot in
+ * PostgreSQL, without a transaction around several, and the parts travel in one round trip.
+ */
+export function planStatement(plan: StatsPlan): { sql: string; params: unknown[] } {
+  if (plan.queries.length === 1) return { sql: plan.queries[0]!.sql, params: plan.queries[0]!.params };
+  const columns = plan.queries.map((q, i) => `(SELECT coalesce(json_agg(part), '[]'::json) FROM (${q.sql}) part) AS part${i}`);
+  return { sql: `SELECT ${columns.join(',\n       ')}`, params: plan.queries.flatMap((q) => q.params) };
+}
+
+/** What {@link planStatement}'s statement returned, as the rows of each part of the plan. */
+export function resultsOf(plan: StatsPlan, rows: Record<string, unknown>[]): Record<string, unknown>[][] {
+  if (plan.queries.length === 1) return [rows];
+  const row = rows[0]!;
+  return plan.queries.map((_, i) => {
+    const part = row[`part${i}`];
+    // pg parses json columns; a driver that hands back text gets it parsed here.
+    return (typeof part === 'string' ? JSON.parse(part) : part) as Record<string, unknown>[];
+  });
 }
 
 interface Scope {
