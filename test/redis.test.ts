@@ -331,3 +331,34 @@ describe('REDIS_KEY_PREFIX', () => {
     expect((error as ConfigError).problems).toEqual(['REDIS_KEY_PREFIX must be 1-64 of letters, digits and :._-, got "a{b}"']);
   });
 });
+
+describe('SignalRelay over a pub/sub that loses a message (as Redis does while its subscriber reconnects)', () => {
+  /** The in-process pub/sub, except that publishes whose payload `drop` picks never arrive. */
+  function lossy(drop: (payload: object) => boolean): PubSub {
+    const inner = new MemoryPubSub();
+    opened.push(inner);
+    return {
+      publish: (topic, payload) => (drop(payload) ? Promise.resolve() : inner.publish(topic, payload)),
+      listen: (topic, sink) => inner.listen(topic, sink),
+      subscribe: (topic) => inner.subscribe(topic),
+      close: () => inner.close(),
+    };
+  }
+
+  it('fills the gap from the log, in order, exactly once and without RESYNC, when a later signal arrives', async () => {
+    const bus = lossy((payload) => (payload as SignalEnvelope).payload === 'lost on the wire');
+    const log = new MemorySignalLog(bus, 30_000);
+    opened.push(log);
+    const call = randomUUID();
+    const stream = await new SignalRelay(log, bus).open(call, 'bob', 0);
+    await log.append(signal(call, 'bob', 'first'));
+    expect((await next(stream)).value).toMatchObject({ seq: 1, payload: 'first' });
+    await log.append(signal(call, 'bob', 'lost on the wire'));
+    await log.append(signal(call, 'bob', 'third'));
+    expect((await next(stream)).value).toMatchObject({ seq: 2, payload: 'lost on the wire' });
+    expect((await next(stream)).value).toMatchObject({ seq: 3, payload: 'third' });
+    await log.append(signal(call, 'bob', 'fourth'));
+    expect((await next(stream)).value).toMatchObject({ seq: 4, payload: 'fourth' });
+    await stream.return!();
+  });
+});

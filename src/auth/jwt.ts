@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from '../config.js';
 import { Role } from '../entities/enums.js';
@@ -29,9 +30,10 @@ export function createTokenVerifier(config: JwtConfig & { secret?: string }): To
     key = new TextEncoder().encode(config.secret);
     algorithms = ['HS256'];
   }
-  // Verified tokens, by their exact text (signature included), so a client's every request does
-  // not pay for the signature check again. Kept until the token expires, at most VERIFIED_TTL_MS
-  // (so a key dropped from a JWKS stops being honoured within that time), at most VERIFIED_MAX.
+  // Verified tokens, by the SHA-256 of their exact text (signature included; the bearer tokens
+  // themselves are not kept), so a client's every request does not pay for the signature check
+  // again. Kept until the token expires, at most VERIFIED_TTL_MS, at most VERIFIED_MAX of them.
+  // (A key dropped from a JWKS is honoured as long as jose's own key cache keeps it, plus this.)
   const verified = new Map<string, { viewer: Viewer; until: number }>();
   const check = async (token: string): Promise<Viewer> => {
     let payload: JWTPayload;
@@ -50,12 +52,13 @@ export function createTokenVerifier(config: JwtConfig & { secret?: string }): To
   return {
     async verify(token) {
       const now = Date.now();
-      const hit = verified.get(token);
+      const key = createHash('sha256').update(token).digest('base64');
+      const hit = verified.get(key);
       if (hit && now < hit.until) return { ...hit.viewer };
-      if (hit) verified.delete(token);
+      if (hit) verified.delete(key);
       const viewer = await check(token);
       if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(token, { viewer, until: Math.min(viewer.expiresAt ?? now, now + VERIFIED_TTL_MS) });
+      verified.set(key, { viewer, until: Math.min(viewer.expiresAt ?? now, now + VERIFIED_TTL_MS) });
       return viewer;
     },
   };

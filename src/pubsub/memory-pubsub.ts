@@ -1,4 +1,4 @@
-import { offer, type PubSub, type Sink } from './pubsub.js';
+import { endQuietly, offer, type PubSub, type Sink } from './pubsub.js';
 import { pullFrom } from './subscriber-queue.js';
 
 /**
@@ -34,7 +34,7 @@ export class MemoryPubSub implements PubSub {
   async close(): Promise<void> {
     const all = [...this.sinks.values()].flatMap((sinks) => [...sinks]);
     this.sinks.clear();
-    for (const sink of all) sink.end();
+    for (const sink of all) endQuietly(sink);
   }
 
   private drop(topic: string, sink: Sink<object>): void {

@@ -36,12 +36,17 @@ export function offer<T>(sink: Sink<T>, item: T): boolean {
     sink.next(item);
     return true;
   } catch (error) {
-    try {
-      sink.end(error);
-    } catch {
-      // A sink that cannot even end is dropped all the same.
-    }
+    endQuietly(sink, error);
     return false;
+  }
+}
+
+/** Ends `sink`; one that throws while ending is dropped all the same (the others still get ended). */
+export function endQuietly(sink: Sink<unknown>, error?: unknown): void {
+  try {
+    sink.end(error);
+  } catch {
+    // Nothing more can be done for it.
   }
 }
 

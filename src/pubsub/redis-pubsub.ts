@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { offer, type PubSub, type Sink } from './pubsub.js';
+import { endQuietly, offer, type PubSub, type Sink } from './pubsub.js';
 import { pullFrom } from './subscriber-queue.js';
 import { closeRedis, DEFAULT_KEY_PREFIX, openRedis, type RedisOptions } from './redis-connection.js';
 
@@ -96,7 +96,7 @@ export class RedisPubSub implements PubSub {
     // Local ends only: the subscriber connection is about to go, and its subscriptions with it.
     const sinks = [...this.channels.values()].flatMap((channel) => [...channel.sinks]);
     this.channels.clear();
-    for (const sink of sinks) sink.end();
+    for (const sink of sinks) endQuietly(sink);
     await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
   }
 

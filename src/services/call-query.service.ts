@@ -111,12 +111,12 @@ export function historyStatement(viewer: Viewer, filter: CallFilter, limit: numb
   if (participantId) add('EXISTS (SELECT 1 FROM call_participants q WHERE q.call_id = c.id AND q.user_id = ?)', participantId);
   if (cursor) add(`(${timeCol}, ${idCol}) < (?, ?::uuid)`, cursor.at, cursor.id);
   const from = admin ? 'calls c' : 'call_participants p JOIN calls c ON c.id = p.call_id';
-  // A non-admin's p.call_created_at and p.call_id are copies of c.created_at and c.id, so the page keeps its order outside.
+  // The page keeps the order it was chosen in: by the keyset's own columns, carried out of the CTE.
   const sql = `WITH page AS (
-       SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       SELECT c.*, ${timeCol} AS page_at, ${idCol} AS page_id FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${timeCol} DESC, ${idCol} DESC LIMIT ${limit + 1})
      SELECT listed.*, ${participantsJson('listed')} AS participants
-       FROM page listed ORDER BY listed.created_at DESC, listed.id DESC`;
+       FROM page listed ORDER BY listed.page_at DESC, listed.page_id DESC`;
   return { sql, params };
 }
 

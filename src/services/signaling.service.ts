@@ -113,7 +113,9 @@ export class SignalingService {
   /**
    * The viewer's inbox for a call after `afterSeq`, pushed to `sink` as long as the session lasts.
    * Opening it makes the participant CONNECTED (their presence); stopping it, or the inbox ending,
-   * starts the grace period. Nothing reaches the sink before this resolves with the stop function.
+   * starts the grace period. Resolves with the function that stops it; the kept signals reach the
+   * sink just before that (while this is still pending), so a caller must be ready for them and
+   * must stop a session it no longer wants once this resolves.
    */
   async openSession(ctx: Context, rawCallId: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<() => Promise<void>> {
     const viewer = requireViewer(ctx);
@@ -161,10 +163,8 @@ export class SignalingService {
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
     if (closed && session) await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
     inbox.start();
-    return async () => {
-      await inbox.stop();
-      await leave();
-    };
+    // Presence ends even if unsubscribing waits on (or fails with) the pub/sub.
+    return async () => void (await Promise.allSettled([leave(), inbox.stop()]));
   }
 
   /** {@link openSession} as an async iterator, for GraphQL execution. */

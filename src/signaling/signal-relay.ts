@@ -11,6 +11,8 @@ export interface OpenInbox {
 
 /** Envelopes an iterator reader may have waiting before its stream is ended (it resumes with afterSeq). */
 export const MAX_QUEUED_SIGNALS = 1_000;
+/** Reads of the log that may find a gap still open before it is reported as RESYNC. */
+const GAP_READS = 3;
 
 /**
  * The relay core: knows inboxes and sequence numbers, nothing of GraphQL, sockets or who may
@@ -69,21 +71,28 @@ export class SignalRelay {
           held = null;
           return;
         }
-        // Still a gap after a fresh read: the log no longer has it (or never will); say so and go on.
         held = waiting.slice(at);
-        if (reads >= 1) resync(held[0]!.seq - 1);
+        // A log stores before it publishes, so a fresh read fills any gap a lost pub/sub message
+        // left. One that stays after a few reads is a log that lost entries: say so and go on.
+        if (reads >= GAP_READS) resync(held[0]!.seq - 1);
+        else if (reads > 0) await new Promise((resolve) => setTimeout(resolve, 20 * reads));
       }
     };
-    const fail = (error: unknown) => {
+    let unlisten: (() => Promise<void>) | undefined;
+    /** Ends delivery from here (a failed read, too much held): stops listening, then tells the sink. */
+    const end = (error?: unknown) => {
       if (stopped) return;
       stopped = true;
-      void unlisten().catch(() => undefined);
+      void unlisten?.().catch(() => undefined);
       sink.end(error);
     };
-    const unlisten = await this.pubsub.listen<SignalEnvelope>(this.log.topic(callId, to), {
+    const fail = (error: unknown) => end(error);
+    unlisten = await this.pubsub.listen<SignalEnvelope>(this.log.topic(callId, to), {
       next: (entry) => {
         if (stopped) return;
         if (held) {
+          // Waiting on the database (presence) or the log: bounded like any reader's queue; the client resumes with afterSeq.
+          if (held.length >= MAX_QUEUED_SIGNALS) return void end();
           held.push(entry);
           return;
         }
@@ -98,12 +107,15 @@ export class SignalRelay {
         sink.end(error);
       },
     });
+    const stopListening = unlisten;
+    // Ended before listening was handed back (too much held at once): stop listening now.
+    if (stopped) await stopListening();
     let first: Awaited<ReturnType<SignalLog['readAfter']>>;
     try {
       first = await log.readAfter(callId, to, afterSeq);
     } catch (error) {
       stopped = true;
-      await unlisten();
+      await stopListening();
       throw error;
     }
     return {
@@ -115,7 +127,7 @@ export class SignalRelay {
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await unlisten();
+        await stopListening();
       },
     };
   }
