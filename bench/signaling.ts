@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '500' },
     'warm-calls': { type: 'string', default: '25' },
     'reference-rates': { type: 'string', default: '1000,4000' },
+    rounds: { type: 'string', default: '1' },
     'p99-bound-ms': { type: 'string', default: '100' },
     'keep-up': { type: 'string', default: '0.95' },
     'drain-ms': { type: 'string', default: '3000' },
@@ -53,6 +54,9 @@ if (args.help) {
   --sdp-every 25               every n-th message is a ~4 KiB SDP offer, the rest ~240 B candidates
   --idle 500                   idle listening connections for the memory figure (0 skips it)
   --reference-rates 1000,4000  the steps whose latency and CPU go in the summary
+  --rounds 1                   run every target's ramp this many times, the targets taking turns
+                               (A B C, A B C...); the summary gives medians, ranges and the ratios
+                               of each round (the same server moves by a quarter between runs)
   --p99-bound-ms 100           a step fails when its p99 is above this...
   --keep-up 0.95               ...or it delivers less than this share of the offered rate
   --quiet-wait-ms 10000        before each step, wait up to this long for other processes to go
@@ -150,7 +154,7 @@ try {
   } else if (args.profile) {
     await profileMode(run, { rate: num('profile-rate'), durationMs: num('profile-seconds') * 1000, intervalUs: num('profile-interval-us') });
   } else {
-    await rampMode(run, { rates: list('rates'), referenceRates: list('reference-rates'), idleConnections: num('idle'), warmCalls: num('warm-calls') });
+    await rampMode(run, { rates: list('rates'), referenceRates: list('reference-rates'), idleConnections: num('idle'), warmCalls: num('warm-calls'), rounds: Math.max(1, num('rounds')) });
   }
 } finally {
   await cleanUp();

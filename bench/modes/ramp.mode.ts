@@ -13,10 +13,13 @@ export interface RampOptions {
   idleConnections: number;
   /** ...after this many calls opened first, to warm the server up. */
   warmCalls: number;
+  /** Ramps per target, the targets taking turns; the summary gives medians and ranges. */
+  rounds: number;
 }
 
 interface Outcome {
   name: string;
+  round: number;
   memory?: IdleMemory;
   /** Server CPU, in cores, with the load's clients connected and listening but nothing sent. */
   idleCores: number;
@@ -34,65 +37,96 @@ export async function rampMode(run: BenchRun, options: RampOptions): Promise<voi
   console.log(describeRun());
   console.log(`bench:signaling  ${run.calls} calls x 2 clients, steps of ${run.step.durationMs / 1000} s at ${options.rates.join(', ')} msg/s, ` +
     `1 SDP (~4 KiB) in ${run.step.sdpEvery} messages, the rest ICE candidates (~240 B)`);
-  for (const name of run.targets) {
-    let memory: IdleMemory | undefined;
-    if (options.idleConnections > 0) {
-      memory = await run.withTarget(name, (target) => idleMemory(target, options.idleConnections, options.warmCalls));
-      console.log(`\n${name}: ${memory.connections} idle listening connections: ${fixed(memory.rssPerConnectionBytes / 1024, 1)} KiB RSS, ` +
-        `${fixed(memory.heapPerConnectionBytes / 1024, 1)} KiB heap, ${fixed(memory.heapAndExternalPerConnectionBytes / 1024, 1)} KiB heap + external each ` +
-        `(RSS ${fixed(memory.rssBefore / 2 ** 20, 0)} -> ${fixed(memory.rssAfter / 2 ** 20, 0)} MiB)`);
+  for (let round = 1; round <= options.rounds; round++) {
+    if (options.rounds > 1) console.log(`\nround ${round} of ${options.rounds}`);
+    for (const name of run.targets) {
+      let memory: IdleMemory | undefined;
+      if (options.idleConnections > 0 && round === 1) {
+        memory = await run.withTarget(name, (target) => idleMemory(target, options.idleConnections, options.warmCalls));
+        console.log(`\n${name}: ${memory.connections} idle listening connections: ${fixed(memory.rssPerConnectionBytes / 1024, 1)} KiB RSS, ` +
+          `${fixed(memory.heapPerConnectionBytes / 1024, 1)} KiB heap, ${fixed(memory.heapAndExternalPerConnectionBytes / 1024, 1)} KiB heap + external each ` +
+          `(RSS ${fixed(memory.rssBefore / 2 ** 20, 0)} -> ${fixed(memory.rssAfter / 2 ** 20, 0)} MiB)`);
+      }
+      const { idleCores, result } = await run.withTarget(name, async (target) => {
+        const recorder = new Recorder();
+        const links = await target.openCalls(run.calls, recorder.deliver);
+        const idleCores = await idleCpu(target, 3_000);
+        console.log(`${name}: ${links.length} calls open; server CPU with nothing sent: ${fixed(idleCores * 100, 1)}% of a core; ramping`);
+        return { idleCores, result: await ramp(target, links, recorder, options.rates, run.step, (step) => console.log(describeStep(step))) };
+      });
+      outcomes.push({ name, round, memory, idleCores, ramp: result });
     }
-    const { idleCores, result } = await run.withTarget(name, async (target) => {
-      const recorder = new Recorder();
-      const links = await target.openCalls(run.calls, recorder.deliver);
-      const idleCores = await idleCpu(target, 3_000);
-      console.log(`${name}: ${links.length} calls open; server CPU with nothing sent: ${fixed(idleCores * 100, 1)}% of a core; ramping`);
-      return { idleCores, result: await ramp(target, links, recorder, options.rates, run.step, (step) => console.log(describeStep(step))) };
-    });
-    outcomes.push({ name, memory, idleCores, ramp: result });
   }
   printSummary(outcomes, run, options.referenceRates);
   console.log(`\nfinished in ${fixed((Date.now() - started) / 1000, 0)} s`);
 }
 
+/** The median of `values` (NaN when empty). */
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of `values`, and with several rounds their range: `12.3 (10.1-15.0)`. */
+function spread(values: number[], digits: number, suffix = ''): string {
+  const present = values.filter((v) => !Number.isNaN(v));
+  if (present.length === 0) return 'n/a';
+  const mid = `${fixed(median(present), digits)}${suffix}`;
+  return present.length > 1 ? `${mid} (${fixed(Math.min(...present), digits)}-${fixed(Math.max(...present), digits)})` : mid;
+}
+
 function printSummary(outcomes: Outcome[], run: BenchRun, referenceRates: number[]): void {
-  const label = (o: Outcome) => targetLabels[o.name] ?? o.name;
-  const at = (o: Outcome, rate: number) => o.ramp.steps.find((s) => s.rate === rate && s.passed);
-  const cell = (step: StepResult | undefined, f: (s: StepResult) => number, digits: number) => (step ? fixed(f(step), digits) : 'n/a');
+  const names = [...new Set(outcomes.map((o) => o.name))];
+  const rounds = [...new Set(outcomes.map((o) => o.round))];
+  const of = (name: string) => outcomes.filter((o) => o.name === name);
+  const label = (name: string) => targetLabels[name] ?? name;
+  const at = (o: Outcome | undefined, rate: number) => o?.ramp.steps.find((s) => s.rate === rate && s.passed);
+  const values = (name: string, rate: number, f: (s: StepResult) => number) => of(name).map((o) => at(o, rate)).map((s) => (s ? f(s) : Number.NaN));
   console.log(`\nSummary (saturation: the highest step delivered within ${fixed(run.step.keepUpRatio * 100, 0)}% of the offered rate with p99 <= ` +
-    `${run.step.p99BoundMs} ms, ">=" when the ramp or the load generator ran out first; n/a: the server did not pass that step)`);
+    `${run.step.p99BoundMs} ms, ">=" when the ramp or the load generator ran out first; n/a: the server did not pass that step)` +
+    (rounds.length > 1 ? `; ${rounds.length} rounds: medians, with the range over the rounds in parentheses` : ''));
   printTable(
     ['server', 'saturation msg/s', 'idle CPU %core', 'RSS KiB/idle conn', 'heap KiB/idle conn'],
-    outcomes.map((o) => [
-      label(o),
-      `${o.ramp.saturationIsLowerBound ? '>= ' : ''}${o.ramp.saturationRate}`,
-      fixed(o.idleCores * 100, 1),
-      o.memory ? fixed(o.memory.rssPerConnectionBytes / 1024, 1) : 'n/a',
-      o.memory ? fixed(o.memory.heapPerConnectionBytes / 1024, 1) : 'n/a',
-    ]),
+    names.map((name) => {
+      const memory = of(name).find((o) => o.memory)?.memory;
+      return [
+        label(name),
+        `${of(name).some((o) => o.ramp.saturationIsLowerBound) ? '>= ' : ''}${spread(of(name).map((o) => o.ramp.saturationRate), 0)}`,
+        spread(of(name).map((o) => o.idleCores * 100), 1),
+        memory ? fixed(memory.rssPerConnectionBytes / 1024, 1) : 'n/a',
+        memory ? fixed(memory.heapPerConnectionBytes / 1024, 1) : 'n/a',
+      ];
+    }),
   );
   printTable(
     ['server', 'offered msg/s', 'p50 ms', 'p99 ms', 'server CPU µs/msg', 'db CPU µs/msg'],
-    referenceRates.flatMap((rate) => outcomes.map((o) => {
-      const step = at(o, rate);
-      return [label(o), String(rate), cell(step, (s) => s.p50Ms, 2), cell(step, (s) => s.p99Ms, 2), cell(step, (s) => s.serverCpuPerMsgUs, 1), cell(step, (s) => s.dbCpuPerMsgUs, 1)];
-    })),
+    referenceRates.flatMap((rate) => names.map((name) => [
+      label(name), String(rate), spread(values(name, rate, (s) => s.p50Ms), 2), spread(values(name, rate, (s) => s.p99Ms), 2),
+      spread(values(name, rate, (s) => s.serverCpuPerMsgUs), 1), spread(values(name, rate, (s) => s.dbCpuPerMsgUs), 1),
+    ])),
   );
-  const service = outcomes.find((o) => o.name === 'service');
-  if (!service) return;
-  const ratio = (x?: number, y?: number) => (x !== undefined && y !== undefined && y > 0 ? `${fixed(x / y, 2)}x` : 'n/a');
+  if (!names.includes('service')) return;
+  // Ratios within each round (the same minutes of the machine), then their median and range.
+  const ratios = (other: string, f: (o: Outcome) => number | undefined) => rounds.map((round) => {
+    const a = f(outcomes.find((o) => o.name === 'service' && o.round === round)!);
+    const b = f(outcomes.find((o) => o.name === other && o.round === round)!);
+    return a !== undefined && b !== undefined && b > 0 ? a / b : Number.NaN;
+  });
   const rows: string[][] = [];
-  for (const other of outcomes.filter((o) => o !== service)) {
+  for (const other of names.filter((n) => n !== 'service')) {
     for (const rate of referenceRates) {
-      const a = at(service, rate);
-      const b = at(other, rate);
-      rows.push([`service / ${label(other)}`, String(rate), ratio(a?.p50Ms, b?.p50Ms), ratio(a?.p99Ms, b?.p99Ms), ratio(a?.serverCpuPerMsgUs, b?.serverCpuPerMsgUs)]);
+      const ratio = (f: (s: StepResult) => number) => spread(ratios(other, (o) => { const s = at(o, rate); return s ? f(s) : undefined; }), 2, 'x');
+      rows.push([`service / ${label(other)}`, String(rate), ratio((s) => s.p50Ms), ratio((s) => s.p99Ms), ratio((s) => s.serverCpuPerMsgUs)]);
     }
+    const memory = (name: string) => of(name).find((o) => o.memory)?.memory?.rssPerConnectionBytes;
+    const otherMemory = memory(other);
     rows.push([
       `service / ${label(other)}`, 'saturation', '', '', '',
-      ratio(service.ramp.saturationRate, other.ramp.saturationRate) + (other.ramp.saturationIsLowerBound ? ' (at most)' : ''),
-      ratio(service.memory?.rssPerConnectionBytes, other.memory?.rssPerConnectionBytes),
+      spread(ratios(other, (o) => o.ramp.saturationRate), 2, 'x') + (of(other).some((o) => o.ramp.saturationIsLowerBound) ? ' (at most)' : ''),
+      otherMemory ? `${fixed((memory('service') ?? Number.NaN) / otherMemory, 2)}x` : 'n/a',
     ]);
   }
-  if (rows.length) printTable(['ratio', 'at msg/s', 'p50', 'p99', 'server CPU/msg', 'saturation rate', 'RSS/idle conn'], rows);
+  printTable(['ratio', 'at msg/s', 'p50', 'p99', 'server CPU/msg', 'saturation rate', 'RSS/idle conn'], rows);
 }
