@@ -10,7 +10,8 @@ import { MemorySignalLog } from '../src/signaling/memory-signal-log.js';
 import { inboxKeys, RedisSignalLog } from '../src/signaling/redis-signal-log.js';
 import { SignalKind, type SignalEnvelope } from '../src/signaling/signal.js';
 import type { SignalLog } from '../src/signaling/signal-log.js';
-import { SignalRelay } from '../src/signaling/signal-relay.js';
+import { MAX_QUEUED_SIGNALS, SignalRelay } from '../src/signaling/signal-relay.js';
+import { pullFrom } from '../src/pubsub/subscriber-queue.js';
 import { withDeadline } from './helpers/client.js';
 import { deleteKeys, inspector, redisAvailable, redisUrl, testKeyPrefix } from './helpers/redis.js';
 import { waitFor } from './helpers/wait.js';
@@ -54,6 +55,15 @@ async function next<T>(iterator: AsyncIterator<T>, ms = 2_000): Promise<Iterator
 async function subscribers(channel: string): Promise<number> {
   const reply = (await admin.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
   return Number(reply[1]);
+}
+
+/** A relay inbox read as an iterator, as GraphQL execution reads a `signals` subscription. */
+function readInbox(relay: SignalRelay, callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+  return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, async (sink) => {
+    const inbox = await relay.openPush(callId, to, afterSeq, sink);
+    inbox.start();
+    return inbox.stop;
+  });
 }
 
 function signal(callId: string, to: string, payload: string, from = 'ada'): Omit<SignalEnvelope, 'seq' | 'at'> {
@@ -249,7 +259,7 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
     for (const e of read.entries) expect(e.at).toBeGreaterThanOrEqual(last.at - 300);
 
     // A relay stream from the start says what it can no longer give, then gives what is kept, then live.
-    const stream = await new SignalRelay(log, bus).open(call, 'bob', 0);
+    const stream = await readInbox(new SignalRelay(log, bus), call, 'bob', 0);
     const resync = (await next(stream)).value as SignalEnvelope;
     // More may have aged out since `read`, so the stream may start later, never earlier.
     expect(resync.kind).toBe('RESYNC');
@@ -350,7 +360,7 @@ describe('SignalRelay over a pub/sub that loses a message (as Redis does while i
     const log = new MemorySignalLog(bus, 30_000);
     opened.push(log);
     const call = randomUUID();
-    const stream = await new SignalRelay(log, bus).open(call, 'bob', 0);
+    const stream = await readInbox(new SignalRelay(log, bus), call, 'bob', 0);
     await log.append(signal(call, 'bob', 'first'));
     expect((await next(stream)).value).toMatchObject({ seq: 1, payload: 'first' });
     await log.append(signal(call, 'bob', 'lost on the wire'));

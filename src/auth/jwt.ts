@@ -52,13 +52,13 @@ export function createTokenVerifier(config: JwtConfig & { secret?: string }): To
   return {
     async verify(token) {
       const now = Date.now();
-      const key = createHash('sha256').update(token).digest('base64');
-      const hit = verified.get(key);
+      const digest = createHash('sha256').update(token).digest('base64');
+      const hit = verified.get(digest);
       if (hit && now < hit.until) return { ...hit.viewer };
-      if (hit) verified.delete(key);
+      if (hit) verified.delete(digest);
       const viewer = await check(token);
       if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(key, { viewer, until: Math.min(viewer.expiresAt ?? now, now + VERIFIED_TTL_MS) });
+      verified.set(digest, { viewer, until: Math.min(viewer.expiresAt ?? now, now + VERIFIED_TTL_MS) });
       return viewer;
     },
   };

@@ -162,40 +162,36 @@ export function renderSignal(plan: FastPlan, envelope: SignalEnvelope): string {
 }
 
 /**
- * Opens the viewer's inbox for a `signals` plan as a session pushing to `sink` (see
- * `SignalingService.openSession`) and resolves with the function that ends it, or with the
- * errors graphql-js would return.
+ * Runs `open` with the viewer's context and the coerced `callId` and `afterSeq` of a `signals`
+ * plan, or returns the errors graphql-js would (bad arguments, or what `open` threw, located).
  */
-export async function openSignalSession(
+async function withSignalsArguments<T>(
   schema: GraphQLSchema,
   plan: FastPlan,
   args: ExecutionArgs,
-  sink: Sink<SignalEnvelope>,
-): Promise<(() => Promise<void>) | ExecutionResult> {
+  open: (ctx: Context, callId: string, afterSeq: number) => Promise<T>,
+): Promise<T | ExecutionResult> {
   const values = argumentsOf(schema, plan, args);
   if (isResult(values)) return values;
-  const ctx = args.contextValue as Context;
   try {
-    return await ctx.signaling.openSession(ctx, values.callId as string, values.afterSeq as number, sink);
+    return await open(args.contextValue as Context, values.callId as string, values.afterSeq as number);
   } catch (error) {
     return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
   }
 }
 
-/** Opens the viewer's inbox for a `signals` plan, or returns the errors graphql-js would. */
-async function openSignals(
+/**
+ * Opens the viewer's inbox for a `signals` plan as a session pushing to `sink` (see
+ * `SignalingService.openSession`) and resolves with the function that ends it, or with the
+ * errors graphql-js would return.
+ */
+export function openSignalSession(
   schema: GraphQLSchema,
   plan: FastPlan,
   args: ExecutionArgs,
-): Promise<AsyncIterableIterator<SignalEnvelope> | ExecutionResult> {
-  const values = argumentsOf(schema, plan, args);
-  if (isResult(values)) return values;
-  const ctx = args.contextValue as Context;
-  try {
-    return await ctx.signaling.open(ctx, values.callId as string, values.afterSeq as number);
-  } catch (error) {
-    return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
-  }
+  sink: Sink<SignalEnvelope>,
+): Promise<(() => Promise<void>) | ExecutionResult> {
+  return withSignalsArguments(schema, plan, args, (ctx, callId, afterSeq) => ctx.signaling.openSession(ctx, callId, afterSeq, sink));
 }
 
 export async function subscribeFast(
@@ -203,7 +199,7 @@ export async function subscribeFast(
   plan: FastPlan,
   args: ExecutionArgs,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const opened = await openSignals(schema, plan, args);
+  const opened = await withSignalsArguments(schema, plan, args, (ctx, callId, afterSeq) => ctx.signaling.open(ctx, callId, afterSeq));
   if (!(Symbol.asyncIterator in opened)) return opened;
   const stream = opened;
   const iterator: AsyncIterableIterator<ExecutionResult> = {

@@ -93,16 +93,15 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const runSubscription = async (ctx: LaneSocketState, id: string, plan: FastPlan, args: ExecutionArgs) => {
     let stop: (() => Promise<void>) | undefined;
     let ended = false;
-    const end = () => {
+    const end = async () => {
       ended = true;
-      void stop?.();
+      await stop?.();
     };
     // What graphql-ws's cleanup (socket closed) and `complete` see: a stream whose return() ends the session.
     const entry: AsyncIterableIterator<never> = {
       next: async () => ({ value: undefined, done: true }),
       return: async () => {
-        ended = true;
-        await stop?.();
+        await end();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]: () => entry,
@@ -117,7 +116,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
           // The client is not reading: end the stream rather than buffer without bound; it resumes with afterSeq.
           delete ctx.subscriptions[id];
           sendComplete(id);
-          return end();
+          return void end();
         }
         send(`${next}${renderSignal(plan, envelope)}}`);
       },

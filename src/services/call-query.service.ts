@@ -74,7 +74,8 @@ export class CallQueryService {
       }),
     ]);
     const page = rows.slice(0, limit);
-    for (const row of page) ctx.loaders.participantsByCall.prime(row.id as string, participantsOf(row.participants).map(participantObject));
+    // pg parses json columns.
+    for (const row of page) ctx.loaders.participantsByCall.prime(row.id as string, (row.participants as ParticipantRow[]).map(participantObject));
     const edges = page.map(callView).map((node) => ({ cursor: encodeCursor({ at: node.createdAt, id: node.id }), node }));
     return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   }
@@ -118,11 +119,6 @@ export function historyStatement(viewer: Viewer, filter: CallFilter, limit: numb
      SELECT listed.*, ${participantsJson('listed')} AS participants
        FROM page listed ORDER BY listed.page_at DESC, listed.page_id DESC`;
   return { sql, params };
-}
-
-/** The participants JSON of a page row (pg parses json columns; text is parsed here). */
-function participantsOf(value: unknown): ParticipantRow[] {
-  return (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as ParticipantRow[];
 }
 
 const at = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));

@@ -142,10 +142,11 @@ export class SignalingService {
     // Presence ends once, however the session ends: the client completes, the socket drops, or the
     // inbox ends on its own. A failure to record it is logged, never thrown: nothing awaits a
     // closing socket's cleanup, and an unhandled rejection would end the process.
+    const closeSession = (id: string) => presence.close(id).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
     const leave = async () => {
       if (closed) return;
       closed = true;
-      if (session) await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
+      if (session) await closeSession(session);
     };
     const inbox = await this.deps.relay.openPush(callId, viewer.id, afterSeq, {
       next: (envelope) => sink.next(envelope),
@@ -161,7 +162,7 @@ export class SignalingService {
       throw error;
     }
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
-    if (closed && session) await presence.close(session).catch((error: unknown) => logger.warn('closing presence failed', { error: describe(error) }));
+    if (closed && session) await closeSession(session);
     inbox.start();
     // Presence ends even if unsubscribing waits on (or fails with) the pub/sub.
     return async () => void (await Promise.allSettled([leave(), inbox.stop()]));
@@ -192,12 +193,12 @@ export class SignalingService {
    * on the database), up to MEMBERSHIP_STALE_MS, beyond which the caller waits for the refresh.
    */
   private async membership(callId: string): Promise<Membership | null> {
+    const fresh = this.fresh(callId);
+    if (fresh) return fresh;
     const watch = this.watches.get(callId);
     if (watch) watch.usedAt = Date.now();
     const current = this.memberships.get(callId);
-    const age = current ? Date.now() - current.loadedAt : Infinity;
-    if (current && age <= MEMBERSHIP_TTL_MS) return current;
-    if (current && age <= MEMBERSHIP_STALE_MS) {
+    if (current && Date.now() - current.loadedAt <= MEMBERSHIP_STALE_MS) {
       if (!this.refreshing.has(callId)) this.refresh(callId).catch(() => undefined);
       return current;
     }

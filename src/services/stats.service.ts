@@ -122,12 +122,8 @@ export function planStatement(plan: StatsPlan): { sql: string; params: unknown[]
 /** What {@link planStatement}'s statement returned, as the rows of each part of the plan. */
 export function resultsOf(plan: StatsPlan, rows: Record<string, unknown>[]): Record<string, unknown>[][] {
   if (plan.queries.length === 1) return [rows];
-  const row = rows[0]!;
-  return plan.queries.map((_, i) => {
-    const part = row[`part${i}`];
-    // pg parses json columns; a driver that hands back text gets it parsed here.
-    return (typeof part === 'string' ? JSON.parse(part) : part) as Record<string, unknown>[];
-  });
+  // pg parses json columns.
+  return plan.queries.map((_, i) => rows[0]![`part${i}`] as Record<string, unknown>[]);
 }
 
 interface Scope {

@@ -1,5 +1,4 @@
 import type { PubSub, Sink } from '../pubsub/pubsub.js';
-import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { SignalEnvelope } from './signal.js';
 import type { SignalLog } from './signal-log.js';
 
@@ -86,7 +85,6 @@ export class SignalRelay {
       void unlisten?.().catch(() => undefined);
       sink.end(error);
     };
-    const fail = (error: unknown) => end(error);
     unlisten = await this.pubsub.listen<SignalEnvelope>(this.log.topic(callId, to), {
       next: (entry) => {
         if (stopped) return;
@@ -99,7 +97,7 @@ export class SignalRelay {
         if (entry.seq <= last) return;
         if (entry.seq === last + 1) return emit(entry);
         held = [entry];
-        catchUp(null).catch(fail);
+        catchUp(null).catch(end);
       },
       end: (error) => {
         if (stopped) return;
@@ -122,7 +120,7 @@ export class SignalRelay {
       start: () => {
         if (started || stopped) return;
         started = true;
-        catchUp(first).catch(fail);
+        catchUp(first).catch(end);
       },
       stop: async () => {
         if (stopped) return;
@@ -130,14 +128,5 @@ export class SignalRelay {
         await stopListening();
       },
     };
-  }
-
-  /** {@link openPush} as an async iterator, for readers that pull (GraphQL execution). */
-  open(callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
-    return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, async (sink) => {
-      const inbox = await this.openPush(callId, to, afterSeq, sink);
-      inbox.start();
-      return inbox.stop;
-    });
   }
 }
