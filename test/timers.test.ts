@@ -121,4 +121,24 @@ describe('database-driven timers', () => {
       await client.end();
     }
   });
+
+  it('costs one statement per job and no transaction in a round that finds nothing due', async () => {
+    const statements: string[] = [];
+    let counting = false;
+    // Polls once a minute: the only round while counting is the one asked for.
+    const app = await startApp({ TIMER_POLL_INTERVAL_MS: '60000' }, { onQuery: (sql) => void (counting && statements.push(sql)) });
+    apps.push(app);
+    await app.timers.tick();
+    counting = true;
+    await app.timers.tick();
+    counting = false;
+    // No locking read, which only a transaction can hold: the claims' transactions were not opened.
+    expect(statements.filter((sql) => /^\s*SELECT\b[\s\S]*\bFOR UPDATE\b/i.test(sql))).toEqual([]);
+    // Ring, miss, presence, stopping recordings of ended calls, quality summaries: a probe each,
+    // where each used to open a transaction to find nothing (BEGIN, SELECT ... FOR UPDATE, COMMIT).
+    expect(statements.filter((sql) => sql.startsWith('SELECT EXISTS ('))).toHaveLength(5);
+    // The jobs that are one statement anyway: recordings to finalize and to purge, quality stats to
+    // ask for, old samples to delete, the rollup to fold.
+    expect(statements).toHaveLength(10);
+  });
 });

@@ -10,6 +10,7 @@ import { statusChanged } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
 import { closeParticipants } from './call-change.js';
 import { callerOf, incoming, stopRinging } from './call.service.js';
+import { whenDue } from './when-due.js';
 
 export interface CallTimersDeps {
   em: () => EntityManager;
@@ -128,7 +129,8 @@ export class CallTimers {
     apply: (em: EntityManager, call: Call, participants: CallParticipant[], now: Date) => Promise<[string, object][]>,
   ): Promise<number> {
     const publications: [string, object][] = [];
-    const claimed = await this.deps.em().transactional(async (em) => {
+    const probe = { sql: `SELECT 1 FROM calls WHERE status = ? AND ${dueColumn} <= ?`, params: [status, new Date()] };
+    const claimed = await whenDue(this.deps.em(), probe, 0, () => this.deps.em().transactional(async (em) => {
       const now = new Date();
       const rows = await em.execute<Record<string, unknown>[]>(
         `SELECT * FROM calls WHERE status = ? AND ${dueColumn} <= ? ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
@@ -150,7 +152,7 @@ export class CallTimers {
       }
       await em.flush();
       return calls.length;
-    });
+    }));
     // Committed: a publish that fails is logged, and the round goes on.
     for (const [topic, payload] of publications) {
       await this.deps.pubsub.publish(topic, payload).catch((error: unknown) => this.deps.logger.warn('publish failed', { error: describe(error) }));

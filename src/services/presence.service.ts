@@ -11,6 +11,7 @@ import type { AuditService } from './audit.service.js';
 import { closeParticipants, type CallChanger, type Publication } from './call-change.js';
 import { participantEvent, statusChanged } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
+import { whenDue } from './when-due.js';
 
 export interface PresenceDeps {
   em: () => EntityManager;
@@ -129,17 +130,15 @@ export class PresenceService {
   async sweep(): Promise<number> {
     const publications: Publication[] = [];
     const now = new Date();
-    const claimed = await this.deps.em().transactional(async (em) => {
-      const graceCutoff = new Date(now.getTime() - this.deps.graceMs);
-      const rows = await em.execute<Record<string, unknown>[]>(
-        `SELECT c.* FROM calls c
+    const graceCutoff = new Date(now.getTime() - this.deps.graceMs);
+    const due = `FROM calls c
           WHERE c.status = 'ACTIVE' AND c.id IN (
             SELECT call_id FROM call_participants
              WHERE (connection = 'CONNECTED' AND (session_closed_at <= ? OR lease_until < ?))
-                OR (connection = 'DISCONNECTED' AND reconnect_deadline_at <= ?))
-          LIMIT 50 FOR UPDATE OF c SKIP LOCKED`,
-        [graceCutoff, now, now],
-      );
+                OR (connection = 'DISCONNECTED' AND reconnect_deadline_at <= ?))`;
+    const params = [graceCutoff, now, now];
+    const claimed = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}`, params }, 0, () => this.deps.em().transactional(async (em) => {
+      const rows = await em.execute<Record<string, unknown>[]>(`SELECT c.* ${due} LIMIT 50 FOR UPDATE OF c SKIP LOCKED`, params);
       const calls = rows.map((row) => em.map(Call, row));
       if (calls.length === 0) return 0;
       // Locked, so a reconnect (presence.open) waits for this round instead of being overwritten by it.
@@ -177,7 +176,7 @@ export class PresenceService {
       }
       await em.flush();
       return calls.length;
-    });
+    }));
     await this.deps.changer.publish(publications);
     return claimed;
   }

@@ -11,6 +11,7 @@ import {
 import { maySubscribe } from './live-events.service.js';
 import { FINAL_STATUSES } from './stats-rollup.js';
 import { uuid } from './validation.js';
+import { whenDue } from './when-due.js';
 
 export type CandidateType = 'HOST' | 'SRFLX' | 'PRFLX' | 'RELAY';
 export type ConnectionType = 'P2P' | 'RELAY';
@@ -233,10 +234,10 @@ export class QualityService {
    * spent without sending video. A trigger adds it to the statistics rollup.
    */
   async summarize(): Promise<number> {
-    return this.deps.em().transactional(async (em) => {
-      const due = await em.execute<{ id: string }[]>(
-        `SELECT id FROM calls WHERE quality_pending AND status IN (?) LIMIT 100 FOR UPDATE SKIP LOCKED`, [[...FINAL_STATUSES]],
-      );
+    const pending = `FROM calls WHERE quality_pending AND status IN (?)`;
+    const params = [[...FINAL_STATUSES]];
+    return whenDue(this.deps.em(), { sql: `SELECT 1 ${pending}`, params }, 0, () => this.deps.em().transactional(async (em) => {
+      const due = await em.execute<{ id: string }[]>(`SELECT id ${pending} LIMIT 100 FOR UPDATE SKIP LOCKED`, params);
       if (due.length === 0) return 0;
       const ids = due.map((r) => r.id);
       await em.execute(
@@ -256,7 +257,7 @@ export class QualityService {
       );
       await em.execute(`UPDATE calls SET quality_pending = false WHERE id IN (?)`, [ids]);
       return ids.length;
-    });
+    }));
   }
 
   /** Deletes raw samples older than the retention, in batches; summaries stay. */

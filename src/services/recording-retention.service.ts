@@ -8,6 +8,7 @@ import type { CallChanger } from './call-change.js';
 import { recordingEvent } from './call-events.js';
 import { recordingPrefix } from './recording-media.service.js';
 import type { RecordingService } from './recording.service.js';
+import { whenDue } from './when-due.js';
 import { topics } from '../pubsub/pubsub.js';
 
 /** Recordings handled per job round; the timers repeat a round while it finds work. */
@@ -41,10 +42,10 @@ export class RecordingRetention {
 
   /** Stops the recordings of calls that ended while they ran. */
   async stopEnded(): Promise<number> {
-    const stopped = await this.deps.em().transactional(async (em) => {
+    const due = `FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.status = 'RECORDING' AND c.status <> 'ACTIVE'`;
+    const stopped = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}` }, [], () => this.deps.em().transactional(async (em) => {
       const rows = await em.execute<{ id: string; call_id: string; call_status: string }[]>(
-        `SELECT r.id, r.call_id, c.status AS call_status FROM recordings r JOIN calls c ON c.id = r.call_id
-          WHERE r.status = 'RECORDING' AND c.status <> 'ACTIVE' ORDER BY r.started_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
+        `SELECT r.id, r.call_id, c.status AS call_status ${due} ORDER BY r.started_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
         [BATCH],
       );
       const now = new Date();
@@ -59,7 +60,7 @@ export class RecordingRetention {
         });
       }
       return rows.map((row) => ({ ...row, now }));
-    });
+    }));
     await this.deps.changer.publish(stopped.map((row) => [
       topics.callEvents(row.call_id),
       recordingEvent('RECORDING_STOPPED', { id: row.call_id, status: row.call_status as never }, row.id, null, row.now, RecordingStopReason.CALL_ENDED),
