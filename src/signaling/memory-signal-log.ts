@@ -20,7 +20,9 @@ interface Inbox {
   callId: string;
   to: string;
   nextSeq: number;
+  /** Kept entries from `head` on, oldest first; those before `head` have expired. */
   entries: Kept[];
+  head: number;
   lastAppendAt: number;
 }
 
@@ -45,7 +47,7 @@ export class MemorySignalLog implements SignalLog {
 
   async append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope> {
     const key = inboxTopic(signal.callId, signal.to);
-    const inbox = this.inboxes.get(key) ?? { callId: signal.callId, to: signal.to, nextSeq: 1, entries: [], lastAppendAt: 0 };
+    const inbox = this.inboxes.get(key) ?? { callId: signal.callId, to: signal.to, nextSeq: 1, entries: [], head: 0, lastAppendAt: 0 };
     this.inboxes.set(key, inbox);
     const at = Date.now();
     this.prune(inbox, at);
@@ -60,12 +62,12 @@ export class MemorySignalLog implements SignalLog {
     const inbox = this.inboxes.get(inboxTopic(callId, to));
     if (!inbox) return { entries: [], firstKept: 1 };
     this.prune(inbox, Date.now());
-    return {
-      entries: inbox.entries.filter((e) => e.seq > afterSeq).map((e): SignalEnvelope => ({
-        seq: e.seq, at: e.at, callId: inbox.callId, from: e.from, to: inbox.to, kind: e.kind, payload: e.payload.toString('utf8'),
-      })),
-      firstKept: inbox.entries[0]?.seq ?? inbox.nextSeq,
-    };
+    const entries: SignalEnvelope[] = [];
+    for (let i = inbox.head; i < inbox.entries.length; i++) {
+      const e = inbox.entries[i]!;
+      if (e.seq > afterSeq) entries.push({ seq: e.seq, at: e.at, callId: inbox.callId, from: e.from, to: inbox.to, kind: e.kind, payload: e.payload.toString('utf8') });
+    }
+    return { entries, firstKept: inbox.entries[inbox.head]?.seq ?? inbox.nextSeq };
   }
 
   async close(): Promise<void> {
@@ -73,11 +75,19 @@ export class MemorySignalLog implements SignalLog {
     this.inboxes.clear();
   }
 
+  /**
+   * Drops entries older than the retention. Expiring moves `head` (each append expires about one
+   * entry once the window is full, so shifting the array every time would cost its whole length);
+   * the array is compacted once the expired part is as long as the kept one.
+   */
   private prune(inbox: Inbox, now: number): void {
     const cutoff = now - this.retentionMs;
-    let drop = 0;
-    while (drop < inbox.entries.length && inbox.entries[drop]!.at < cutoff) drop++;
-    if (drop > 0) inbox.entries.splice(0, drop);
+    const { entries } = inbox;
+    while (inbox.head < entries.length && entries[inbox.head]!.at < cutoff) inbox.head++;
+    if (inbox.head > 0 && inbox.head * 2 >= entries.length) {
+      entries.splice(0, inbox.head);
+      inbox.head = 0;
+    }
   }
 
   /** Drops expired entries everywhere, and forgets inboxes idle for {@link INBOX_IDLE_MS}. */
