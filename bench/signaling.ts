@@ -14,6 +14,7 @@ import { rampMode } from './modes/ramp.mode.js';
 import { startRawWs } from './targets/raw-ws.target.js';
 import { startService } from './targets/service.target.js';
 import { startSocketIo } from './targets/socketio.target.js';
+import { startProtocolFloor } from './targets/protocol-floor.target.js';
 import type { Target } from './targets/target.js';
 
 const { values: args } = parseArgs({
@@ -65,7 +66,9 @@ if (args.help) {
   --targets raw-ws,socketio,service
                                also service-acked: the service with every signal acknowledged
                                (by default its clients send candidates unacknowledged, as
-                               docs/SIGNALING.md advises)
+                               docs/SIGNALING.md advises); protocol-floor: the same clients and
+                               frames relayed with none of the service's features (what the
+                               graphql-ws protocol itself costs)
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
                                server, --profile-seconds at --profile-rate
@@ -116,6 +119,7 @@ setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}
 const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(),
   socketio: () => startSocketIo(),
+  'protocol-floor': () => startProtocolFloor(),
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true }),
 };

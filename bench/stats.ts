@@ -19,7 +19,7 @@ import type { Context } from '../src/context.js';
 import { Role } from '../src/entities/enums.js';
 import { buildService, importBuilt } from './lib/build.js';
 import { spawnServer, killAllChildren } from './lib/child.js';
-import { createDatabase, dropAllDatabases } from './lib/database.js';
+import { createDatabase, dropAllDatabases, existingDatabase } from './lib/database.js';
 import { tempDir, removeAllTempDirs } from './lib/temp-dirs.js';
 import { seed } from './stats/seed.js';
 import { BENCH_JWT_SECRET } from './targets/service-calls.js';
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '200' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     keep: { type: 'boolean', default: false },
+    seeded: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -43,7 +44,9 @@ if (args.help) {
   --days 1095           spread over this many days back from now
   --iterations 200      timed runs of each case (after 10 warm-up runs); the admin 30-day case runs a fifth as many
   --database-url URL    PostgreSQL where a bench_<random> database is created and dropped
-  --keep                keep the seeded database (its name is printed) to look at its plans afterwards`);
+  --keep                keep the seeded database (its name is printed) to look at its plans afterwards
+  --seeded NAME         time against a database an earlier run kept (--keep), on the server of
+                        --database-url, instead of seeding a new one (it is not dropped)`);
   process.exit(0);
 }
 const num = (name: keyof typeof args) => Number(args[name]);
@@ -66,14 +69,29 @@ interface Timing {
   mean: number;
 }
 
-async function time(iterations: number, run: () => Promise<unknown>): Promise<Timing> {
-  for (let i = 0; i < 10; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
+/**
+ * Times the ways of one case taking turns, one run of each per round (the order rotating), after
+ * 10 warm-up rounds: whatever the machine does meanwhile (a checkpoint, autovacuum, the other
+ * process) falls on all of them alike, so their ratio compares like with like.
+ */
+async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[]): Promise<Timing[]> {
+  const samples = ways.map(() => [] as number[]);
+  for (let round = -10; round < iterations; round++) {
+    for (let k = 0; k < ways.length; k++) {
+      const i = (round + 10 + k) % ways.length;
+      const started = performance.now();
+      await ways[i]!();
+      if (round >= 0) samples[i]!.push(performance.now() - started);
+    }
   }
+  return samples.map(summarize);
+}
+
+async function time(iterations: number, run: () => Promise<unknown>): Promise<Timing> {
+  return (await timeTogether(iterations, [run]))[0]!;
+}
+
+function summarize(samples: number[]): Timing {
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
   return { p50: at(0.5), p95: at(0.95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
@@ -82,15 +100,19 @@ async function time(iterations: number, run: () => Promise<unknown>): Promise<Ti
 try {
   log(`building src with tsc (the service runs from that build)`);
   const build = await buildService();
-  const database = await createDatabase(args['database-url']!);
+  const database = args.seeded ? existingDatabase(args['database-url']!, args.seeded) : await createDatabase(args['database-url']!);
   const { openOrm } = await importBuilt<typeof OrmModule>(build.dir, 'db/orm.js');
   const orm = await openOrm(database.url);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
-  log(`seeding ${num('calls')} calls over ${num('days')} days, ${num('providers')} providers, ${num('patients')} patients into ${database.name}`);
-  const seeded = performance.now();
-  await seed(db, { calls: num('calls'), providers: num('providers'), patients: num('patients'), days: num('days') }, log);
-  log(`  seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);
+  if (args.seeded) {
+    log(`timing against ${database.name}, seeded by an earlier run`);
+  } else {
+    log(`seeding ${num('calls')} calls over ${num('days')} days, ${num('providers')} providers, ${num('patients')} patients into ${database.name}`);
+    const seeded = performance.now();
+    await seed(db, { calls: num('calls'), providers: num('providers'), patients: num('patients'), days: num('days') }, log);
+    log(`  seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);
+  }
   const [{ rows: [counts] }, { rows: [rollup] }] = await Promise.all([
     db.query(`SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM call_participants) AS participants, (SELECT count(*) FROM call_quality_summaries) AS summaries`),
     db.query(`SELECT count(*) AS rows FROM call_stats_daily`),
@@ -105,7 +127,10 @@ try {
   const audit = new AuditService();
   const stats = new StatsService({ audit, rollupAfterDays: 31 });
   const queries = new CallQueryService(audit);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // "direct pg" runs on the pg pool under the ORM: the same PostgreSQL backends as the service in
+  // process, so a difference between backends (this machine shows some that answer the same
+  // statement 1.5 ms slower for their whole life) is not counted for or against either side.
+  const pool = await (orm.em.getConnection() as unknown as { getNativeClient(): Promise<pg.Pool> }).getNativeClient();
 
   // The busiest provider, so "a provider's stats" is the worst case, not an average one.
   const { rows: [busiest] } = await db.query(`SELECT user_id, count(*) AS n FROM call_participants WHERE user_id LIKE 'prov-%' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
@@ -193,9 +218,7 @@ try {
   log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'http/pg'.padStart(8)}`);
   const fmt = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)}`.padStart(18);
   for (const c of cases) {
-    const direct = await time(c.iterations, c.direct);
-    const service = await time(c.iterations, c.service);
-    const http = await time(c.iterations, c.http);
+    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http])) as [Timing, Timing, Timing];
     log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x`);
   }
   const auditOnly = await time(iterations, () => audit.recordNow(orm.em.fork() as Context['em'], { actor: admin, action: 'bench.audit', targetType: 'calls', outcome: 'SUCCESS' }));
@@ -207,7 +230,6 @@ try {
   log('\n(ms; ratios of medians. "service": StatsService / CallQueryService in this process on the ORM, with the audit row each read writes; "HTTP": the whole GraphQL request to the built service.)');
 
   await server.stop();
-  await pool.end();
   await db.end();
   await orm.close(true);
   await build.remove();

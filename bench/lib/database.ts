@@ -30,6 +30,14 @@ export async function createDatabase(adminUrl: string): Promise<{ name: string; 
   return { name, url: url.toString(), drop };
 }
 
+/** A database that already exists (kept by an earlier run) on the server of `adminUrl`; it is never dropped. */
+export function existingDatabase(adminUrl: string, name: string): { name: string; url: string } {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name: ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
 /** Drops every database this process created and has not dropped yet. */
 export async function dropAllDatabases(): Promise<void> {
   for (const drop of [...created.values()]) await drop().catch((error) => console.error('could not drop a bench database:', error));

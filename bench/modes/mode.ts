@@ -16,6 +16,7 @@ export interface BenchRun {
 export const targetLabels: Record<string, string> = {
   'raw-ws': 'raw ws relay',
   socketio: 'Socket.IO relay',
+  'protocol-floor': 'graphql-ws protocol floor',
   service: 'service (graphql-ws)',
   'service-acked': 'service, all acknowledged',
 };

@@ -107,25 +107,31 @@ function printSummary(outcomes: Outcome[], run: BenchRun, referenceRates: number
       spread(values(name, rate, (s) => s.serverCpuPerMsgUs), 1), spread(values(name, rate, (s) => s.dbCpuPerMsgUs), 1),
     ])),
   );
-  if (!names.includes('service')) return;
-  // Ratios within each round (the same minutes of the machine), then their median and range.
-  const ratios = (other: string, f: (o: Outcome) => number | undefined) => rounds.map((round) => {
-    const a = f(outcomes.find((o) => o.name === 'service' && o.round === round)!);
+  // Each server of this project's design against each reference that ran, within each round (the
+  // same minutes of the machine), then the median and range of those ratios.
+  const pairs = (['service', 'service-acked', 'protocol-floor'] as const).flatMap((subject) =>
+    (['socketio', 'raw-ws', 'protocol-floor'] as const)
+      .filter((other) => other !== subject && names.includes(subject) && names.includes(other))
+      .map((other) => [subject, other] as const));
+  if (pairs.length === 0) return;
+  const ratios = (subject: string, other: string, f: (o: Outcome) => number | undefined) => rounds.map((round) => {
+    const a = f(outcomes.find((o) => o.name === subject && o.round === round)!);
     const b = f(outcomes.find((o) => o.name === other && o.round === round)!);
     return a !== undefined && b !== undefined && b > 0 ? a / b : Number.NaN;
   });
+  const memory = (name: string) => of(name).find((o) => o.memory)?.memory?.rssPerConnectionBytes;
   const rows: string[][] = [];
-  for (const other of names.filter((n) => n !== 'service')) {
+  for (const [subject, other] of pairs) {
+    const pair = `${label(subject)} / ${label(other)}`;
     for (const rate of referenceRates) {
-      const ratio = (f: (s: StepResult) => number) => spread(ratios(other, (o) => { const s = at(o, rate); return s ? f(s) : undefined; }), 2, 'x');
-      rows.push([`service / ${label(other)}`, String(rate), ratio((s) => s.p50Ms), ratio((s) => s.p99Ms), ratio((s) => s.serverCpuPerMsgUs)]);
+      const ratio = (f: (s: StepResult) => number) => spread(ratios(subject, other, (o) => { const s = at(o, rate); return s ? f(s) : undefined; }), 2, 'x');
+      rows.push([pair, String(rate), ratio((s) => s.p50Ms), ratio((s) => s.p99Ms), ratio((s) => s.serverCpuPerMsgUs)]);
     }
-    const memory = (name: string) => of(name).find((o) => o.memory)?.memory?.rssPerConnectionBytes;
     const otherMemory = memory(other);
     rows.push([
-      `service / ${label(other)}`, 'saturation', '', '', '',
-      spread(ratios(other, (o) => o.ramp.saturationRate), 2, 'x') + (of(other).some((o) => o.ramp.saturationIsLowerBound) ? ' (at most)' : ''),
-      otherMemory ? `${fixed((memory('service') ?? Number.NaN) / otherMemory, 2)}x` : 'n/a',
+      pair, 'saturation', '', '', '',
+      spread(ratios(subject, other, (o) => o.ramp.saturationRate), 2, 'x') + (of(other).some((o) => o.ramp.saturationIsLowerBound) ? ' (at most)' : ''),
+      otherMemory ? `${fixed((memory(subject) ?? Number.NaN) / otherMemory, 2)}x` : 'n/a',
     ]);
   }
   printTable(['ratio', 'at msg/s', 'p50', 'p99', 'server CPU/msg', 'saturation rate', 'RSS/idle conn'], rows);

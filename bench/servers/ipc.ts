@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WebSocketServer } from 'ws';
 import { memoryReport, pausesReport, resetPauses, startAllocations, startProfile, stopAllocations, stopProfile } from './probes.js';
 
 /**
@@ -80,4 +83,19 @@ export function serveParent(ready: Ready, close: () => Promise<void>): void {
   // The parent died without telling us: do not linger.
   process.on('disconnect', () => process.exit(0));
   process.send(ready);
+}
+
+/**
+ * For the ws relays: listens on a free loopback port, tells the parent the ws:// address, and on
+ * the parent's word terminates every client and closes both servers.
+ */
+export function listenForParent(httpServer: Server, wss: WebSocketServer): void {
+  httpServer.listen(0, '127.0.0.1', () => {
+    const { port } = httpServer.address() as AddressInfo;
+    serveParent({ type: 'ready', url: `ws://127.0.0.1:${port}/` }, async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => httpServer.close(resolve));
+    });
+  });
 }

@@ -3,9 +3,8 @@
  * connects; every text frame it sends is forwarded, unparsed, to the other members of the room.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { serveParent } from './ipc.js';
+import { listenForParent } from './ipc.js';
 
 const rooms = new Map<string, Set<WebSocket>>();
 const httpServer = http.createServer();
@@ -27,11 +26,4 @@ wss.on('connection', (socket, request) => {
   socket.send('{"type":"joined"}');
 });
 
-httpServer.listen(0, '127.0.0.1', () => {
-  const { port } = httpServer.address() as AddressInfo;
-  serveParent({ type: 'ready', url: `ws://127.0.0.1:${port}/` }, async () => {
-    for (const client of wss.clients) client.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-    await new Promise((resolve) => httpServer.close(resolve));
-  });
-});
+listenForParent(httpServer, wss);

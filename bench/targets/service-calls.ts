@@ -1,5 +1,7 @@
 import { SignJWT } from 'jose';
 import { GqlSocket, type GraphQLResult } from '../lib/gql-socket.js';
+import { candidatePayload, marker } from '../lib/payloads.js';
+import { firstHit, type CallLink } from './target.js';
 
 /** The HS256 secret the bench starts the service with (test-only, like test/helpers/app.ts's). */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-at-least-32-bytes-long!';
@@ -60,4 +62,44 @@ export async function placeCall(wsUrl: string, n: number): Promise<PlacedCall> {
 /** Sends one signal over `socket` and waits for its acceptance. */
 export async function sendSignal(socket: GqlSocket, callId: string, kind: string, payload: string): Promise<void> {
   must(await socket.request(SEND_SIGNAL, { input: { callId, kind, payload } }), `sendSignal ${kind}`);
+}
+
+/**
+ * Both sides of a call listening (a `signals` subscription each, every delivered payload to
+ * `onDeliver`), proven live by a probe each way, and the link the load sends through: descriptions
+ * acknowledged, trickled candidates not, as docs/SIGNALING.md advises (or every signal
+ * acknowledged with `acknowledgeAll`).
+ */
+export async function linkSides(sides: [GqlSocket, GqlSocket], callId: string, onDeliver: (payload: string) => void, acknowledgeAll: boolean): Promise<CallLink> {
+  const probes = sides.map((socket, i) => {
+    const probe = firstHit(`the probe on call ${callId}, side ${i}`);
+    socket.subscribe(SIGNALS, { callId, afterSeq: 0 }, (result) => {
+      const signal = (result.data as { signals?: { payload: string } } | null | undefined)?.signals;
+      if (!signal) return console.error(`signals of call ${callId} returned ${JSON.stringify(result.errors)}`);
+      probe.hit();
+      onDeliver(signal.payload);
+    }, (why) => console.error(`signals of call ${callId} ended: ${why}`));
+    return probe;
+  });
+  // A signal sent before the recipient's subscription is live still arrives (it is in the
+  // inbox and replayed after afterSeq 0), so receiving the probe proves the subscription.
+  await sendSignal(sides[0], callId, 'ICE_CANDIDATE', candidatePayload(0, marker(0, 0)));
+  await sendSignal(sides[1], callId, 'ICE_CANDIDATE', candidatePayload(1, marker(0, 0)));
+  await Promise.all(probes.map((p) => p.wait()));
+  return {
+    send: (side, kind, payload) => kind === 'ICE_CANDIDATE' && !acknowledgeAll
+      ? sides[side].fireUnacknowledged(SEND_SIGNAL, { input: { callId, kind, payload } })
+      : sides[side].fire(SEND_SIGNAL, { input: { callId, kind, payload } }),
+  };
+}
+
+/** Sends fired on `sockets` that the server refused, and the first refusal. */
+export function firedErrors(sockets: GqlSocket[]): { count: number; first?: string } {
+  let count = 0;
+  let first: string | undefined;
+  for (const socket of sockets) {
+    count += socket.firedErrors;
+    first ??= socket.firstFiredError;
+  }
+  return { count, first };
 }

@@ -2,9 +2,8 @@ import { spawnServer, type ChildServer } from '../lib/child.js';
 import { createDatabase } from '../lib/database.js';
 import { tempDir } from '../lib/temp-dirs.js';
 import type { GqlSocket } from '../lib/gql-socket.js';
-import { candidatePayload, marker } from '../lib/payloads.js';
-import { BENCH_JWT_SECRET, placeCall, SEND_SIGNAL, sendSignal, SIGNALS } from './service-calls.js';
-import { firstHit, inParallel, type CallLink, type Target } from './target.js';
+import { BENCH_JWT_SECRET, firedErrors, linkSides, placeCall } from './service-calls.js';
+import { inParallel, type CallLink, type Target } from './target.js';
 
 export interface ServiceOptions {
   /** A connection string to a PostgreSQL server where the bench may create and drop a database. */
@@ -66,38 +65,10 @@ export async function startService(options: ServiceOptions): Promise<Target> {
       return inParallel(count, 8, async (): Promise<CallLink> => {
         const { callId, sockets: sides } = await placeCall(server.url, nextCall++);
         sockets.push(...sides);
-        const probes = sides.map((socket, i) => {
-          const probe = firstHit(`the probe on call ${callId}, side ${i}`);
-          socket.subscribe(SIGNALS, { callId, afterSeq: 0 }, (result) => {
-            const signal = (result.data as { signals?: { payload: string } } | null | undefined)?.signals;
-            if (!signal) return console.error(`signals of call ${callId} returned ${JSON.stringify(result.errors)}`);
-            probe.hit();
-            onDeliver(signal.payload);
-          }, (why) => console.error(`signals of call ${callId} ended: ${why}`));
-          return probe;
-        });
-        // A signal sent before the recipient's subscription is live still arrives (it is in the
-        // inbox and replayed after afterSeq 0), so receiving the probe proves the subscription.
-        await sendSignal(sides[0], callId, 'ICE_CANDIDATE', candidatePayload(0, marker(0, 0)));
-        await sendSignal(sides[1], callId, 'ICE_CANDIDATE', candidatePayload(1, marker(0, 0)));
-        await Promise.all(probes.map((p) => p.wait()));
-        // As docs/SIGNALING.md advises: descriptions acknowledged, trickled candidates not.
-        return {
-          send: (side, kind, payload) => kind === 'ICE_CANDIDATE' && !options.acknowledgeAll
-            ? sides[side].fireUnacknowledged(SEND_SIGNAL, { input: { callId, kind, payload } })
-            : sides[side].fire(SEND_SIGNAL, { input: { callId, kind, payload } }),
-        };
+        return linkSides(sides, callId, onDeliver, options.acknowledgeAll ?? false);
       });
     },
-    sendErrors() {
-      let count = 0;
-      let first: string | undefined;
-      for (const socket of sockets) {
-        count += socket.firedErrors;
-        first ??= socket.firstFiredError;
-      }
-      return { count, first };
-    },
+    sendErrors: () => firedErrors(sockets),
     async close() {
       // The server first: clients that vanish under its backlog would make it log write errors.
       await server.stop();

@@ -1,0 +1,98 @@
+/**
+ * The floor of the service's protocol: the graphql-transport-ws frames the service's clients send
+ * and receive (bench/lib/gql-socket.ts, the documents of service-calls.ts), relayed with nothing
+ * else. No token check, no call state, no validation, no rate limit, no numbering kept for
+ * resume, no relay-only filter, no GraphQL: a `signals` subscription joins the room of its
+ * `callId`, and a `sendSignal` goes to the other member of that room as the `next` of its
+ * subscription, in the shape the service gives it. A `sendSignal` completed in the same write is
+ * not answered; any other gets its `next` and `complete`. What the service costs beyond this is
+ * what its features cost; what this costs beyond Socket.IO is what the protocol costs.
+ */
+import http from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { listenForParent } from './ipc.js';
+
+interface Member {
+  socket: WebSocket;
+  user: string;
+  subscription: string;
+  seq: number;
+}
+
+interface Frame {
+  id?: string;
+  type?: string;
+  payload?: { query?: string; variables?: { callId?: string; input?: { callId: string; kind: string; payload: string } } };
+}
+
+interface Sent {
+  from: WebSocket;
+  user: string;
+  input: { callId: string; kind: string; payload: string };
+}
+
+interface Room {
+  members: Member[];
+  /** Signals sent while no one else had joined, delivered when someone does (the probes at start). */
+  waiting: Sent[];
+}
+
+const rooms = new Map<string, Room>();
+
+/** Sends `sent` to `to` as the `next` of its `signals` subscription; returns its seq there. */
+function deliver(to: Member, sent: Sent): number {
+  const signals = { seq: ++to.seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload: sent.input.payload, sentAt: new Date().toISOString() };
+  to.socket.send(JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { signals } } }));
+  return to.seq;
+}
+
+const httpServer = http.createServer();
+const wss = new WebSocketServer({ server: httpServer, maxPayload: 256 * 1024 });
+let users = 0;
+
+wss.on('connection', (socket) => {
+  const user = `user-${++users}`;
+  const joined: { callId: string; member: Member }[] = [];
+  const completed = new Set<string>();
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as Frame;
+    if (frame.type === 'connection_init') return socket.send('{"type":"connection_ack"}');
+    if (frame.type === 'complete') return void completed.add(frame.id!);
+    if (frame.type !== 'subscribe' || !frame.id || !frame.payload?.query) return;
+    const id = frame.id;
+    const variables = frame.payload.variables ?? {};
+    if (frame.payload.query.includes('signals(')) {
+      const callId = variables.callId!;
+      const member = { socket, user, subscription: id, seq: 0 };
+      const room = rooms.get(callId) ?? { members: [], waiting: [] };
+      rooms.set(callId, room);
+      room.members.push(member);
+      joined.push({ callId, member });
+      for (const sent of room.waiting.filter((w) => w.from !== socket)) deliver(member, sent);
+      room.waiting = room.waiting.filter((w) => w.from === socket);
+      return;
+    }
+    const sent = { from: socket, user, input: variables.input! };
+    const room = rooms.get(sent.input.callId) ?? { members: [], waiting: [] };
+    rooms.set(sent.input.callId, room);
+    const to = room.members.find((m) => m.socket !== socket);
+    if (!to) room.waiting.push(sent);
+    const seq = to ? deliver(to, sent) : 0;
+    // A `complete` in the same write has been read by the time microtasks run.
+    queueMicrotask(() => {
+      if (completed.delete(id)) return;
+      socket.send(JSON.stringify({ id, type: 'next', payload: { data: { sendSignal: { seq, toParticipantId: to?.user ?? null } } } }));
+      socket.send(JSON.stringify({ id, type: 'complete' }));
+    });
+  });
+  socket.on('close', () => {
+    for (const { callId, member } of joined) {
+      const room = rooms.get(callId);
+      if (!room) continue;
+      room.members = room.members.filter((m) => m !== member);
+      if (room.members.length === 0) rooms.delete(callId);
+    }
+  });
+});
+
+listenForParent(httpServer, wss);
