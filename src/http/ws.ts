@@ -36,8 +36,11 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /**
  * graphql-ws waits for each frame to be written before it sends the next, so a mutation's `next`
  * and `complete`, and a burst of signals, each cost a write of their own. This hands frames to
- * `ws` without waiting and corks the TCP socket until the end of the event-loop turn, so all the
- * frames of one turn leave in one write. A failed write still surfaces as the socket's error/close.
+ * `ws` without waiting and corks the TCP socket until the task that sent the first one is done
+ * (a microtask): the frames sent while one read is handled (a burst from one sender) leave in one
+ * write. Not until the end of the event-loop turn: a turn that handles a burst from many sockets
+ * would hold every delivery of it until the last one was processed (that was most of the p99;
+ * bench/README.md). A failed write still surfaces as the socket's error/close.
  */
 function coalesceWrites(socket: WebSocket): void {
   const tcp = (socket as unknown as { _socket?: Socket })._socket;
@@ -49,7 +52,7 @@ function coalesceWrites(socket: WebSocket): void {
     if (!corked) {
       corked = true;
       tcp.cork();
-      setImmediate(() => {
+      queueMicrotask(() => {
         corked = false;
         tcp.uncork();
       });
