@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { KeptSignals, type KeptSignal } from '../src/signaling/kept-signals.js';
+import { SignalKind } from '../src/signaling/signal.js';
+
+/** A small deterministic generator, so a failure replays the same way. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const kinds = Object.values(SignalKind);
+const pieces = ['a', 'é', '€', '😀', 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host', '\n', '"'];
+
+describe('KeptSignals (an inbox kept off the JS heap)', () => {
+  it('gives back exactly what a plain list would, through growth, chunk changes, expiry and compaction', () => {
+    const next = random(20261124);
+    const kept = new KeptSignals();
+    const model: KeptSignal[] = [];
+    let seq = 1;
+    let now = 1_000_000;
+    for (let step = 0; step < 6_000; step++) {
+      now += Math.floor(next() * 20);
+      const roll = next();
+      if (roll < 0.75) {
+        // Payloads from empty to larger than the largest chunk (64 KiB), with 1- to 4-byte UTF-8 characters.
+        const size = next() < 0.01 ? 70_000 : Math.floor(next() * 300);
+        let payload = '';
+        while (payload.length < size) payload += pieces[Math.floor(next() * pieces.length)];
+        const entry = { seq: seq++, at: now, from: `user-${Math.floor(next() * 3)}`, kind: kinds[Math.floor(next() * kinds.length)]!, payload };
+        expect(kept.append(entry.at, entry.from, entry.kind, entry.payload)).toBe(entry.seq);
+        model.push(entry);
+      } else if (roll < 0.9) {
+        const cutoff = now - Math.floor(next() * 2_000);
+        kept.expire(cutoff);
+        while (model.length > 0 && model[0]!.at < cutoff) model.shift();
+      } else {
+        const afterSeq = Math.floor(next() * (seq + 5)) - 2;
+        expect(kept.after(afterSeq)).toEqual(model.filter((e) => e.seq > afterSeq));
+      }
+      expect(kept.firstKept).toBe(model[0]?.seq ?? seq);
+      expect(kept.nextSeq).toBe(seq);
+    }
+    expect(kept.after(0)).toEqual(model);
+  });
+
+  it('keeps payloads of 3-byte characters whole where a chunk fills up', () => {
+    const kept = new KeptSignals();
+    const payloads = Array.from({ length: 3_000 }, (_, i) => '€'.repeat(1 + ((i * 37) % 211)));
+    payloads.forEach((payload, i) => kept.append(i, 'ada', SignalKind.OFFER, payload));
+    expect(kept.after(0).map((e) => e.payload)).toEqual(payloads);
+  });
+
+  it('keeps numbering after everything expired', () => {
+    const kept = new KeptSignals();
+    for (let i = 0; i < 40; i++) kept.append(i, 'ada', SignalKind.ICE_CANDIDATE, `c${i}`);
+    kept.expire(1_000);
+    expect(kept.after(0)).toEqual([]);
+    expect(kept.firstKept).toBe(41);
+    expect(kept.append(2_000, 'bob', SignalKind.OFFER, 'v=0')).toBe(41);
+    expect(kept.after(0)).toEqual([{ seq: 41, at: 2_000, from: 'bob', kind: SignalKind.OFFER, payload: 'v=0' }]);
+  });
+});
