@@ -25,6 +25,17 @@ const socket = (user: string, device: string): Promise<Client> => sockets.connec
 const code = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
 
 describe('signals that are refused', () => {
+  it('asks whom a signal is for in a call of more than two, and takes one that says', async () => {
+    const ada = await socket('ada', 'ada-desk-group');
+    const pat = await socket('pat', 'pat-tab-group');
+    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'sam'] } })).data!.initiateCall.id;
+    await request(pat, AnswerCallDocument, { callId });
+    const unaddressed = await request(ada, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: 'v=0\r\n' } });
+    expect(unaddressed.errors?.[0]).toMatchObject({ message: 'toParticipantId is required in a call with 3 participants', extensions: { code: 'BAD_USER_INPUT', field: 'toParticipantId' } });
+    const addressed = await request(ada, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: 'v=0\r\n', toParticipantId: 'pat' } });
+    expect(addressed.data?.sendSignal).toEqual({ seq: 1, toParticipantId: 'pat' });
+  });
+
   it('refuses signals in the wrong call state, of an unknown kind, too large, malformed, or to the wrong participant', async () => {
     const ada = await socket('ada', 'ada-desk-bad');
     const pat = await socket('pat', 'pat-tab-bad');
