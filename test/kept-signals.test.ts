@@ -53,6 +53,21 @@ describe('KeptSignals (an inbox kept off the JS heap)', () => {
     expect(kept.after(0).map((e) => e.payload)).toEqual(payloads);
   });
 
+  it('gives its memory back when what it kept expires', () => {
+    const kept = new KeptSignals();
+    const empty = kept.retainedBytes();
+    for (let i = 0; i < 2_000; i++) kept.append(i, 'ada', SignalKind.OFFER, `v=0\r\n${'a'.repeat(4_000)}`);
+    expect(kept.retainedBytes()).toBeGreaterThan(2_000 * 4_000);
+    // Most expire: what stays is about what the rest needs.
+    kept.expire(1_990);
+    expect(kept.after(0)).toHaveLength(10);
+    expect(kept.retainedBytes()).toBeLessThan(3 * 64 * 1024);
+    // All expire: nothing beyond an empty inbox's arrays stays.
+    kept.expire(2_000);
+    expect(kept.retainedBytes()).toBe(empty);
+    expect(kept.append(3_000, 'ada', SignalKind.ANSWER, 'v=0')).toBe(2_001);
+  });
+
   it('keeps numbering after everything expired', () => {
     const kept = new KeptSignals();
     for (let i = 0; i < 40; i++) kept.append(i, 'ada', SignalKind.ICE_CANDIDATE, `c${i}`);

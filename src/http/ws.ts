@@ -34,13 +34,14 @@ type SocketState = {
 const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
- * graphql-ws waits for each frame to be written before it sends the next, so a mutation's `next`
- * and `complete`, and a burst of signals, each cost a write of their own. This hands frames to
- * `ws` without waiting and corks the TCP socket until the task that sent the first one is done
- * (a microtask): the frames sent while one read is handled (a burst from one sender) leave in one
- * write. Not until the end of the event-loop turn: a turn that handles a burst from many sockets
- * would hold every delivery of it until the last one was processed (that was most of the p99;
- * bench/README.md). A failed write still surfaces as the socket's error/close.
+ * graphql-ws waits for each frame to be written before it sends the next. This hands frames to
+ * `ws` without waiting, and corks the TCP socket from the first frame until the microtasks queued
+ * by then have run: frames sent in one synchronous run leave in one write. That covers the
+ * deliveries of one read (a burst from one sender) and the lane's `next` and `complete` of a
+ * mutation. graphql-ws's own frames after an `await` may take a write each; those are not the
+ * hot path. The cork does not last until the end of the event-loop turn: a turn that handles
+ * reads from many sockets would hold every delivery until the last was processed, and that was
+ * most of the p99 (bench/README.md). A failed write still surfaces as the socket's error or close.
  */
 function coalesceWrites(socket: WebSocket): void {
   const tcp = (socket as unknown as { _socket?: Socket })._socket;

@@ -60,12 +60,15 @@ export class KeptSignals {
     let sender = this.senders.indexOf(from);
     if (sender < 0) sender = this.senders.push(from) - 1;
     this.sender[i] = sender;
-    this.kind[i] = KIND_INDEX.get(kind)!;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    const kindIndex = KIND_INDEX.get(kind);
+    if (kindIndex === undefined) throw new Error(`not a signal kind: ${kind}`);
+    this.kind[i] = kindIndex;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || this.written + payload.length * 3 > chunk.length) {
-      const size = Math.max(payload.length * 3, chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK);
-      chunk = Buffer.allocUnsafeSlow(size);
+    const room = chunk ? chunk.length - this.written : 0;
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: short payloads need no counting.
+    const size = payload.length * 3 <= room ? 0 : Buffer.byteLength(payload, 'utf8');
+    if (!chunk || size > room) {
+      chunk = Buffer.allocUnsafeSlow(Math.max(size, chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK));
       this.chunks.push(chunk);
       this.written = 0;
     }
@@ -99,14 +102,35 @@ export class KeptSignals {
     while (this.head < this.length && this.at[this.head]! < cutoff) this.head++;
     if (this.head === start) return;
     this.headSeq += this.head - start;
-    // Chunks holding only expired payloads are dropped; the one being written stays.
-    const firstNeeded = this.head < this.length ? this.chunkOf[this.head]! : this.chunkBase + this.chunks.length - 1;
+    if (this.head === this.length) {
+      // Nothing kept (a call that ended, an idle inbox): its memory goes back, numbering stays.
+      this.chunkBase += this.chunks.length;
+      this.chunks = [];
+      this.written = 0;
+      this.resize(FIRST_CAPACITY);
+      return;
+    }
+    // Chunks holding only expired payloads are dropped.
+    const firstNeeded = this.chunkOf[this.head]!;
     if (firstNeeded > this.chunkBase) {
       this.chunks.splice(0, firstNeeded - this.chunkBase);
       this.chunkBase = firstNeeded;
     }
-    // Compacted once the expired part is as long as the kept one, so expiring is O(1) on average.
-    if (this.head * 2 >= this.length) this.compact();
+    // Compacted once the expired part is as long as the kept one, so expiring is O(1) on average;
+    // arrays four times larger than what they keep shrink to twice.
+    if (this.head * 2 >= this.length) {
+      const kept = this.length - this.head;
+      if (this.at.length > FIRST_CAPACITY && kept * 4 <= this.at.length) this.resize(Math.max(FIRST_CAPACITY, kept * 2));
+      else this.compact();
+    }
+  }
+
+  /** Bytes this inbox holds: payload chunks and the arrays that index them. */
+  retainedBytes(): number {
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.length;
+    for (const array of [this.at, this.chunkOf, this.offset, this.bytes, this.sender, this.kind]) bytes += array.byteLength;
+    return bytes;
   }
 
   private compact(): void {
@@ -117,7 +141,11 @@ export class KeptSignals {
 
   /** Full: moves the kept entries into arrays twice their number (at least FIRST_CAPACITY). */
   private makeRoom(): void {
-    const capacity = Math.max(FIRST_CAPACITY, (this.length - this.head) * 2);
+    this.resize(Math.max(FIRST_CAPACITY, (this.length - this.head) * 2));
+  }
+
+  /** Moves the kept entries to the front of new arrays of `capacity` entries. */
+  private resize(capacity: number): void {
     const kept = <T extends Float64Array | Uint32Array | Uint8Array>(array: T, larger: T): T => {
       larger.set(array.subarray(this.head, this.length));
       return larger;
