@@ -129,13 +129,10 @@ export class CallTimers {
     apply: (em: EntityManager, call: Call, participants: CallParticipant[], now: Date) => Promise<[string, object][]>,
   ): Promise<number> {
     const publications: [string, object][] = [];
-    const probe = { sql: `SELECT 1 FROM calls WHERE status = ? AND ${dueColumn} <= ?`, params: [status, new Date()] };
-    const claimed = await whenDue(this.deps.em(), probe, 0, () => this.deps.em().transactional(async (em) => {
+    const due = `FROM calls WHERE status = ? AND ${dueColumn} <= ?`;
+    const claimed = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}`, params: [status, new Date()] }, 0, () => this.deps.em().transactional(async (em) => {
       const now = new Date();
-      const rows = await em.execute<Record<string, unknown>[]>(
-        `SELECT * FROM calls WHERE status = ? AND ${dueColumn} <= ? ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [status, now],
-      );
+      const rows = await em.execute<Record<string, unknown>[]>(`SELECT * ${due} ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`, [status, now]);
       if (rows.length === 0) return 0;
       const calls = rows.map((row) => em.map(Call, row));
       const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } });

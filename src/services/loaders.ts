@@ -54,9 +54,19 @@ export function createLoaders(em: EntityManager): Loaders {
   };
 }
 
-/** The columns of a participant as the API shows it (`p`: call_participants, `u`: users), in {@link ParticipantRow}'s names. */
-const PARTICIPANT_COLUMNS = `p.user_id, u.name, u.role AS user_role, p.role, p.status, p.invited_at, p.joined_at, p.left_at, p.connection,
-              p.audio, p.video, p.screen, p.recording_consent, p.connection_type`;
+/**
+ * A participant as the API shows it, field by field: {@link ParticipantRow}'s name and its SQL
+ * (`p`: call_participants, `u`: users). Both ways of reading participants are made from it.
+ */
+const PARTICIPANT_FIELDS: [keyof ParticipantRow, string][] = [
+  ['user_id', 'p.user_id'], ['name', 'u.name'], ['user_role', 'u.role'], ['role', 'p.role'], ['status', 'p.status'],
+  ['invited_at', 'p.invited_at'], ['joined_at', 'p.joined_at'], ['left_at', 'p.left_at'], ['connection', 'p.connection'],
+  ['audio', 'p.audio'], ['video', 'p.video'], ['screen', 'p.screen'], ['recording_consent', 'p.recording_consent'],
+  ['connection_type', 'p.connection_type'],
+];
+
+/** The participant's columns, for a select list. */
+const PARTICIPANT_COLUMNS = PARTICIPANT_FIELDS.map(([name, sql]) => `${sql} AS ${name}`).join(', ');
 
 /**
  * A SQL expression giving the participants of the call aliased `alias` as a JSON array of
@@ -64,9 +74,7 @@ const PARTICIPANT_COLUMNS = `p.user_id, u.name, u.role AS user_role, p.role, p.s
  * (and snapshot) and primes the loader with {@link participantObject}.
  */
 export const participantsJson = (alias: string) => `(SELECT coalesce(json_agg(json_build_object(
-    'user_id', p.user_id, 'name', u.name, 'user_role', u.role, 'role', p.role, 'status', p.status, 'invited_at', p.invited_at,
-    'joined_at', p.joined_at, 'left_at', p.left_at, 'connection', p.connection, 'audio', p.audio, 'video', p.video,
-    'screen', p.screen, 'recording_consent', p.recording_consent, 'connection_type', p.connection_type) ORDER BY p.position, p.id), '[]'::json)
+    ${PARTICIPANT_FIELDS.map(([name, sql]) => `'${name}', ${sql}`).join(', ')}) ORDER BY p.position, p.id), '[]'::json)
    FROM call_participants p JOIN users u ON u.id = p.user_id WHERE p.call_id = ${alias}.id)`;
 
 /** A participant row as the API shows it. */

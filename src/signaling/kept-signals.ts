@@ -1,4 +1,4 @@
-import { SignalKind, type SignalEnvelope } from './signal.js';
+import { SignalKind, utf8SizeBeyond, type SignalEnvelope } from './signal.js';
 
 const KINDS: SignalEnvelope['kind'][] = [...Object.values(SignalKind), 'RESYNC'];
 const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
@@ -54,7 +54,8 @@ export class KeptSignals {
 
   /** Keeps a signal as the next entry; returns its seq. */
   append(at: number, from: string, kind: SignalEnvelope['kind'], payload: string): number {
-    if (this.length === this.at.length) this.makeRoom();
+    // Full: the kept entries move into arrays twice their number.
+    if (this.length === this.at.length) this.resize(Math.max(FIRST_CAPACITY, (this.length - this.head) * 2));
     const i = this.length++;
     this.at[i] = at;
     let sender = this.senders.indexOf(from);
@@ -65,8 +66,7 @@ export class KeptSignals {
     this.kind[i] = kindIndex;
     let chunk = this.chunks[this.chunks.length - 1];
     const room = chunk ? chunk.length - this.written : 0;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8: short payloads need no counting.
-    const size = payload.length * 3 <= room ? 0 : Buffer.byteLength(payload, 'utf8');
+    const size = utf8SizeBeyond(payload, room);
     if (!chunk || size > room) {
       chunk = Buffer.allocUnsafeSlow(Math.max(size, chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK));
       this.chunks.push(chunk);
@@ -129,19 +129,19 @@ export class KeptSignals {
   retainedBytes(): number {
     let bytes = 0;
     for (const chunk of this.chunks) bytes += chunk.length;
-    for (const array of [this.at, this.chunkOf, this.offset, this.bytes, this.sender, this.kind]) bytes += array.byteLength;
+    for (const array of this.arrays()) bytes += array.byteLength;
     return bytes;
   }
 
   private compact(): void {
-    for (const array of [this.at, this.chunkOf, this.offset, this.bytes, this.sender, this.kind]) array.copyWithin(0, this.head, this.length);
+    for (const array of this.arrays()) array.copyWithin(0, this.head, this.length);
     this.length -= this.head;
     this.head = 0;
   }
 
-  /** Full: moves the kept entries into arrays twice their number (at least FIRST_CAPACITY). */
-  private makeRoom(): void {
-    this.resize(Math.max(FIRST_CAPACITY, (this.length - this.head) * 2));
+  /** The per-entry arrays, in no particular order. */
+  private arrays(): (Float64Array | Uint32Array | Uint8Array)[] {
+    return [this.at, this.chunkOf, this.offset, this.bytes, this.sender, this.kind];
   }
 
   /** Moves the kept entries to the front of new arrays of `capacity` entries. */

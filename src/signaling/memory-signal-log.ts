@@ -4,8 +4,6 @@ import { KeptSignals } from './kept-signals.js';
 import { inboxTopic, type SignalLog } from './signal-log.js';
 
 interface Inbox {
-  callId: string;
-  to: string;
   kept: KeptSignals;
   lastAppendAt: number;
 }
@@ -35,7 +33,7 @@ export class MemorySignalLog implements SignalLog {
   async append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope> {
     const key = inboxTopic(signal.callId, signal.to);
     let inbox = this.inboxes.get(key);
-    if (!inbox) this.inboxes.set(key, (inbox = { callId: signal.callId, to: signal.to, kept: new KeptSignals(), lastAppendAt: 0 }));
+    if (!inbox) this.inboxes.set(key, (inbox = { kept: new KeptSignals(), lastAppendAt: 0 }));
     const at = Date.now();
     inbox.kept.expire(at - this.retentionMs);
     inbox.lastAppendAt = at;

@@ -38,6 +38,14 @@ export interface SignalEnvelope {
   at: number;
 }
 
+/**
+ * 0 when `text` surely fits in `bytes` bytes of UTF-8 (a UTF-16 code unit is at most 3 bytes, so
+ * short text needs no counting), else its exact UTF-8 length.
+ */
+export function utf8SizeBeyond(text: string, bytes: number): number {
+  return text.length * 3 <= bytes ? 0 : Buffer.byteLength(text, 'utf8');
+}
+
 /** The fields of an ICE_CANDIDATE payload (an RTCIceCandidateInit) the server reads. */
 export interface CandidateInit {
   candidate: string;
@@ -53,8 +61,7 @@ export interface CandidateInit {
  */
 export function checkPayload(kind: SignalKind, payload: string): { problem: string } | { candidate: CandidateInit | null } {
   const limit = payloadLimits[kind];
-  // A UTF-16 code unit is at most 3 bytes of UTF-8: short payloads need no counting.
-  const size = payload.length * 3 <= limit ? 0 : Buffer.byteLength(payload, 'utf8');
+  const size = utf8SizeBeyond(payload, limit);
   if (size > limit) return { problem: `a ${kind} payload may be at most ${limit} bytes, got ${size}` };
   switch (kind) {
     case SignalKind.OFFER:
