@@ -34,8 +34,43 @@ export function keepRelayOnly(kind: SignalKind, payload: string, parsed?: Candid
   return { payload };
 }
 
-/** The candidate attribute with its related address blanked, or null when it is not a relay candidate. */
-function relayLine(candidate: string): string | null {
+/**
+ * The candidate attribute with its related address blanked, or null when it is not a relay
+ * candidate. Fields are read as split by any whitespace and written back joined by single spaces.
+ * A line that is already single-spaced (what browsers write) is rewritten in place, without
+ * splitting it: this runs for every candidate a relay-only patient trickles.
+ */
+export function relayLine(candidate: string): string | null {
+  if (OTHER_SPACING.test(candidate)) return relayLineOfFields(candidate);
+  // Single spaces only: " typ " finds the first field "typ" that has a field after it (a "typ"
+  // that is the last field has no type after it: no relay either).
+  let value = 4;
+  if (!candidate.startsWith('typ ')) {
+    const typ = candidate.indexOf(' typ ');
+    if (typ < 0) return null;
+    value = typ + 5;
+  }
+  const afterValue = value + 5;
+  if (!candidate.startsWith('relay', value) || (afterValue < candidate.length && candidate[afterValue] !== ' ')) return null;
+  let line = blankAfter(candidate, ' raddr ', afterValue, '0.0.0.0');
+  line = blankAfter(line, ' rport ', afterValue, '0');
+  return line;
+}
+
+/** Any whitespace but a single space between fields: such a line is split into fields instead. */
+const OTHER_SPACING = /^\s|\s$|\s\s|[^\S ]/;
+
+/** `line` with the field after the first `marker` (" name ") at or after `from` replaced by `blank`. */
+function blankAfter(line: string, marker: string, from: number, blank: string): string {
+  const at = line.indexOf(marker, from);
+  if (at < 0) return line;
+  const start = at + marker.length;
+  const space = line.indexOf(' ', start);
+  return `${line.slice(0, start)}${blank}${space < 0 ? '' : line.slice(space)}`;
+}
+
+/** {@link relayLine} for any spacing: the fields split apart, the related address blanked, joined again. */
+export function relayLineOfFields(candidate: string): string | null {
   const fields = candidate.trim().split(/\s+/);
   const typ = fields.indexOf('typ');
   if (typ < 0 || fields[typ + 1] !== 'relay') return null;
