@@ -7,6 +7,10 @@
  * subscription, in the shape the service gives it. A `sendSignal` completed in the same write is
  * not answered; any other gets its `next` and `complete`. What the service costs beyond this is
  * what its features cost; what this costs beyond Socket.IO is what the protocol costs.
+ *
+ * `FLOOR_BURN_US` (environment, default 0) makes it spin that many microseconds before each
+ * delivery: JavaScript work that allocates nothing and touches no socket, to see what CPU spent
+ * per message costs besides itself (bench/README.md, sixth session).
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -39,8 +43,17 @@ interface Room {
 
 const rooms = new Map<string, Room>();
 
+const BURN_MS = Number(process.env.FLOOR_BURN_US ?? 0) / 1000;
+
+/** Spins for BURN_MS. */
+function burn(): void {
+  const until = performance.now() + BURN_MS;
+  while (performance.now() < until);
+}
+
 /** Sends `sent` to `to` as the `next` of its `signals` subscription; returns its seq there. */
 function deliver(to: Member, sent: Sent): number {
+  if (BURN_MS > 0) burn();
   const signals = { seq: ++to.seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload: sent.input.payload, sentAt: new Date().toISOString() };
   to.socket.send(JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { signals } } }));
   return to.seq;
