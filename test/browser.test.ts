@@ -191,12 +191,16 @@ describe.skipIf(!executablePath && !required)('two browsers in a video visit', (
       .catch(async (error: Error) => {
         throw new Error(`${error.message}: ada ${await state(ada)} ${JSON.stringify(await failures(ada))}, pat ${await state(pat)} ${JSON.stringify(await failures(pat))}`);
       });
-    // What the browsers selected is a direct pair: no relay is configured here.
-    const pair = await ada.evaluate(async () => {
+    // What the browsers selected is a direct pair: no relay is configured here. The transport names
+    // its selected pair; the stats can lag the connection state by a moment, so they are read until they do.
+    const selectedPair = () => ada.evaluate(async () => {
       const stats = [...(await (globalThis as unknown as PageState).pc.getStats()).values()];
-      const selected = stats.find((s) => s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated);
-      return [stats.find((s) => s.id === selected?.localCandidateId)?.candidateType, stats.find((s) => s.id === selected?.remoteCandidateId)?.candidateType];
+      const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+      const selected = stats.find((s) => s.type === 'candidate-pair' && (transport ? s.id === transport.selectedCandidatePairId : s.state === 'succeeded' && s.nominated));
+      if (!selected) return undefined;
+      return [stats.find((s) => s.id === selected.localCandidateId)?.candidateType, stats.find((s) => s.id === selected.remoteCandidateId)?.candidateType];
     });
+    const pair = await waitFor(selectedPair, 'a selected candidate pair in the stats', 5_000);
     expect(pair).toEqual(['host', 'host']);
 
     const talk = (tab: Page, text: string) => tab.evaluate(async (t) => {
