@@ -34,6 +34,9 @@ describe('signals that are refused', () => {
     expect(unaddressed.errors?.[0]).toMatchObject({ message: 'toParticipantId is required in a call with 3 participants', extensions: { code: 'BAD_USER_INPUT', field: 'toParticipantId' } });
     const addressed = await request(ada, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: 'v=0\r\n', toParticipantId: 'pat' } });
     expect(addressed.data?.sendSignal).toEqual({ seq: 1, toParticipantId: 'pat' });
+    // sam is invited but has not joined: nobody can signal him yet.
+    const early = await request(ada, SendSignalDocument, { input: { callId, kind: 'OFFER', payload: 'v=0\r\n', toParticipantId: 'sam' } });
+    expect(early.errors?.[0]).toMatchObject({ message: 'that participant is not in the call', extensions: { code: 'CONFLICT' } });
   });
 
   it('refuses signals in the wrong call state, of an unknown kind, too large, malformed, or to the wrong participant', async () => {
@@ -83,8 +86,15 @@ describe('signals that are refused', () => {
     expect(results.filter((r) => r.data?.sendSignal).length).toBeGreaterThanOrEqual(20);
     expect(limited.length).toBeGreaterThanOrEqual(4);
     expect(limited[0]!.errors![0]!.extensions!.retryAfterMs).toBeGreaterThan(0);
-    // ada's own budget is untouched.
+    // ada's own budget is untouched, and so is another call's.
     expect((await request(ada, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+    const ann = await socket('ann', 'ann-desk-rate');
+    const pia = await socket('pia', 'pia-tab-rate');
+    const other = (await request(ann, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pia'] } })).data!.initiateCall.id;
+    await request(pia, AnswerCallDocument, { callId: other });
+    for (let i = 1; i <= 5; i++) {
+      expect((await request(pia, SendSignalDocument, { input: { callId: other, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(i);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AnswerCallDocument, CallEventsDocument, EndCallDocument, GetCallDocument, IceServersDocument, IncomingCallDocument,
-  InitiateCallDocument, JoinCallDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
+  InitiateCallDocument, JoinCallDocument, LeaveCallDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { DeviceSockets, execute, request, subscribe } from './helpers/client.js';
@@ -172,6 +172,52 @@ describe('presence', () => {
   });
 });
 
+describe('leaving on purpose', () => {
+  const callEvent = async (events: ReturnType<typeof subscribe<unknown, unknown>>) =>
+    ((await events.next()).data as { callEvents: { kind: string; participantId: string | null; status: string } }).callEvents;
+
+  it('tells the other side who joined and who left, and ends a 1:1 call with HANGUP', async () => {
+    const { adaSocket, patSocket, callId } = await activeCall('pat-tab-leave');
+    const events = subscribe(adaSocket, CallEventsDocument, { callId });
+    expect((await callEvent(events as never)).kind).toBe('CURRENT_STATUS');
+    await request(adaSocket, JoinCallDocument, { callId });
+    await request(patSocket, JoinCallDocument, { callId });
+    expect(await callEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_JOINED', participantId: 'ada' });
+    expect(await callEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_JOINED', participantId: 'pat' });
+
+    const left = (await request(patSocket, LeaveCallDocument, { callId })).data!.leaveCall;
+    expect(left).toMatchObject({ status: 'ENDED', endReason: 'HANGUP' });
+    const pat = left.participants.find((p) => p.user.id === 'pat')!;
+    expect(pat.status).toBe('LEFT');
+    expect(Date.parse(pat.leftAt!)).toBeGreaterThanOrEqual(Date.parse(pat.joinedAt!));
+    // A change's status event comes first, then what happened to whom.
+    expect(await callEvent(events as never)).toMatchObject({ kind: 'STATUS_CHANGED', status: 'ENDED' });
+    expect(await callEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_LEFT', participantId: 'pat' });
+    // Left is left: not again, and no more signals.
+    expect((await request(patSocket, LeaveCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ENDED' });
+    events.dispose();
+  });
+
+  it('keeps a group call going while two are still in it, and ends it when the last but one leaves', async () => {
+    const adaSocket = await socket('ada', 'ada-desk-group');
+    const patSocket = await socket('pat', 'pat-tab-group');
+    const eveSocket = await socket('eve', 'eve-tab-group');
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'eve'] } })).data!.initiateCall.id;
+    await request(patSocket, AnswerCallDocument, { callId });
+    await request(eveSocket, AnswerCallDocument, { callId });
+    for (const joining of [adaSocket, patSocket, eveSocket]) expect((await request(joining, JoinCallDocument, { callId })).errors).toBeUndefined();
+
+    const afterEve = (await request(eveSocket, LeaveCallDocument, { callId })).data!.leaveCall;
+    expect(afterEve.status).toBe('ACTIVE');
+    expect(afterEve.participants.map((p) => [p.user.id, p.status]).sort()).toEqual([['ada', 'JOINED'], ['eve', 'LEFT'], ['pat', 'JOINED']]);
+    // Those still in it go on signalling each other.
+    expect((await request(adaSocket, SendSignalDocument, { input: { callId, toParticipantId: 'pat', kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+
+    const afterPat = (await request(patSocket, LeaveCallDocument, { callId })).data!.leaveCall;
+    expect(afterPat).toMatchObject({ status: 'ENDED', endReason: 'HANGUP' });
+  });
+});
+
 describe('several devices', () => {
   it('rings on every device, binds the call to the one that answers, and keeps the others out', async () => {
     const phone = await socket('pat', 'pat-phone-multi');
@@ -196,8 +242,9 @@ describe('several devices', () => {
     const sent = await request(phone, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
     expect(sent.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
     expect((await request(phone, JoinCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
-    // The laptop is in: it joins and may signal.
+    // The laptop is in: it joins and may signal. The phone cannot hang up a visit it did not take.
     expect((await request(laptop, JoinCallDocument, { callId })).data?.joinCall.polite).toBe(true);
+    expect((await request(phone, LeaveCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
     expect((await request(laptop, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
 
     // The laptop was not told ANSWERED_ELSEWHERE about its own answer: its next event is the next call.

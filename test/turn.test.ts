@@ -5,8 +5,9 @@ import type { Client } from 'graphql-ws';
 import type { RTCIceCandidatePairStats, RTCIceCandidateStats, RTCTransportStats } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AnswerCallDocument, EndCallDocument, IceServersDocument, InitiateCallDocument, MeDocument,
+  AnswerCallDocument, CancelCallDocument, DeclineCallDocument, EndCallDocument, IceServersDocument, InitiateCallDocument, MeDocument,
 } from './generated/graphql.js';
+import { createLogger } from '../src/logger.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { connected, deviceClient, execute, executeError, post, request } from './helpers/client.js';
 import { findTurnserver, startCoturn, type Coturn } from './helpers/coturn.js';
@@ -38,12 +39,15 @@ interface Scenario {
   db: pg.Client;
   sockets: Client[];
   peers: TestPeer[];
+  /** Every line the app logged, at debug level and up. */
+  logs: string[];
   /** Closes the peers and sockets first (so no socket sees the server go away), then the app. */
   close(): Promise<void>;
 }
 
 async function scenario(env: Record<string, string>): Promise<Scenario> {
-  const app = await startApp({ TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, ...env });
+  const logs: string[] = [];
+  const app = await startApp({ TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, ...env }, { logger: createLogger('debug', (line) => logs.push(line)) });
   const tokens: Record<string, string> = {};
   for (const [id, role, name] of USERS) {
     tokens[id] = await app.token(id, role, name);
@@ -52,7 +56,7 @@ async function scenario(env: Record<string, string>): Promise<Scenario> {
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   const s: Scenario = {
-    app, tokens, db, sockets: [], peers: [],
+    app, tokens, db, sockets: [], peers: [], logs,
     close: async () => {
       // After a failure peers may still be up: close them as hangUp does, waiting for the server.
       for (const peer of s.peers.splice(0)) await peer.close();
@@ -264,6 +268,20 @@ describe.skipIf(!turnserver && !required)('calls through a real coturn (docs/SIG
         expect(ended.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ENDED' });
         expect(JSON.stringify(ended)).not.toContain(coturn.secret);
       }
+
+      // In a live call, an invitee who declined gets nothing either; the others still do.
+      const group = (await request(adaSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'eve'] } })).data!.initiateCall.id;
+      await execute(s.app.url, DeclineCallDocument, { callId: group }, s.tokens.eve);
+      const declined = await executeError(s.app.url, IceServersDocument, { callId: group }, s.tokens.eve);
+      expect(declined).toMatchObject({ message: 'ICE servers are handed out only to participants in the call; you are DECLINED', extensions: { code: 'CONFLICT' } });
+      expect((await iceServers(s, 'pat', group)).iceServers).toHaveLength(1);
+      await execute(s.app.url, CancelCallDocument, { callId: group }, s.tokens.ada);
+    });
+
+    it('never writes the secret to a log line', () => {
+      // What this scenario logged: starting, and whatever its calls above gave reason to.
+      expect(s.logs.some((line) => line.includes('"msg":"listening"'))).toBe(true);
+      expect(s.logs.join('\n')).not.toContain(coturn.secret);
     });
   });
 
