@@ -206,12 +206,19 @@ describe('leaving on purpose', () => {
     await request(patSocket, AnswerCallDocument, { callId });
     await request(eveSocket, AnswerCallDocument, { callId });
     for (const joining of [adaSocket, patSocket, eveSocket]) expect((await request(joining, JoinCallDocument, { callId })).errors).toBeUndefined();
+    // A signal goes to the participant it names, and to no one else in the call.
+    const sendTo = (to: string, payload: string) => request(adaSocket, SendSignalDocument, { input: { callId, toParticipantId: to, kind: 'RENEGOTIATE', payload } });
+    expect((await sendTo('pat', 'for pat')).data?.sendSignal).toEqual({ seq: 1, toParticipantId: 'pat' });
+    expect((await sendTo('eve', 'for eve')).data?.sendSignal).toEqual({ seq: 1, toParticipantId: 'eve' });
+    const eveInbox = subscribe(eveSocket, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await eveInbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'for eve', fromParticipantId: 'ada' });
+    eveInbox.dispose();
 
     const afterEve = (await request(eveSocket, LeaveCallDocument, { callId })).data!.leaveCall;
     expect(afterEve.status).toBe('ACTIVE');
     expect(afterEve.participants.map((p) => [p.user.id, p.status]).sort()).toEqual([['ada', 'JOINED'], ['eve', 'LEFT'], ['pat', 'JOINED']]);
     // Those still in it go on signalling each other.
-    expect((await request(adaSocket, SendSignalDocument, { input: { callId, toParticipantId: 'pat', kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+    expect((await sendTo('pat', 'still here')).data?.sendSignal.seq).toBe(2);
 
     const afterPat = (await request(patSocket, LeaveCallDocument, { callId })).data!.leaveCall;
     expect(afterPat).toMatchObject({ status: 'ENDED', endReason: 'HANGUP' });

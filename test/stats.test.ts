@@ -52,24 +52,26 @@ async function seed(call: Seed): Promise<void> {
   }
 }
 
+/** The seeded calls: the figures below are worked out from this list. */
+const calls: Seed[] = [
+  { status: 'ENDED', ago: 1 * DAY, users: ['ada', 'pat'], durationMs: 10 * MIN, answerMs: 5_000, mos: 4.2, connection: 'P2P' },
+  { status: 'ENDED', ago: 1 * DAY + 1_000, users: ['pat', 'ada'], durationMs: 20 * MIN, answerMs: 15_000, mos: 3.8, connection: 'RELAY' },
+  { status: 'MISSED', type: 'AUDIO', ago: 2 * DAY, users: ['ada', 'pat'] },
+  { status: 'DECLINED', ago: 2 * DAY + 1_000, users: ['ada', 'pat'] },
+  { status: 'FAILED', ago: 3 * DAY, users: ['ada', 'pat'] },
+  { status: 'CANCELLED', ago: 3 * DAY + 1_000, users: ['ada', 'pat'] },
+  { status: 'ENDED', type: 'AUDIO', ago: 3 * DAY + 2_000, users: ['ada', 'pat'], durationMs: 5 * MIN, answerMs: 3_000 },
+  { status: 'ENDED', ago: 2 * DAY + 2_000, users: ['bob', 'sam'], durationMs: 30 * MIN, answerMs: 10_000, mos: 4.4, connection: 'RELAY' },
+  { status: 'ENDED', ago: 40 * DAY, users: ['ada', 'pat'], durationMs: 60 * MIN, answerMs: 2_000, mos: 4.0, connection: 'P2P' },
+  { status: 'ACTIVE', ago: 3_600_000, users: ['ada', 'pat'] },
+  { status: 'ENDED', ago: 100 * DAY, users: ['ada', 'sam'], durationMs: 2 * MIN, answerMs: 1_000 },
+];
+
 beforeAll(async () => {
   app = await startApp({ STATS_ROLLUP_AFTER_DAYS: '31' });
   db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   tokens = (await app.signIn([['ada', 'provider'], ['bob', 'provider'], ['pat', 'patient'], ['sam', 'patient'], ['root', 'admin']])) as typeof tokens;
-  const calls: Seed[] = [
-    { status: 'ENDED', ago: 1 * DAY, users: ['ada', 'pat'], durationMs: 10 * MIN, answerMs: 5_000, mos: 4.2, connection: 'P2P' },
-    { status: 'ENDED', ago: 1 * DAY + 1_000, users: ['pat', 'ada'], durationMs: 20 * MIN, answerMs: 15_000, mos: 3.8, connection: 'RELAY' },
-    { status: 'MISSED', type: 'AUDIO', ago: 2 * DAY, users: ['ada', 'pat'] },
-    { status: 'DECLINED', ago: 2 * DAY + 1_000, users: ['ada', 'pat'] },
-    { status: 'FAILED', ago: 3 * DAY, users: ['ada', 'pat'] },
-    { status: 'CANCELLED', ago: 3 * DAY + 1_000, users: ['ada', 'pat'] },
-    { status: 'ENDED', type: 'AUDIO', ago: 3 * DAY + 2_000, users: ['ada', 'pat'], durationMs: 5 * MIN, answerMs: 3_000 },
-    { status: 'ENDED', ago: 2 * DAY + 2_000, users: ['bob', 'sam'], durationMs: 30 * MIN, answerMs: 10_000, mos: 4.4, connection: 'RELAY' },
-    { status: 'ENDED', ago: 40 * DAY, users: ['ada', 'pat'], durationMs: 60 * MIN, answerMs: 2_000, mos: 4.0, connection: 'P2P' },
-    { status: 'ACTIVE', ago: 3_600_000, users: ['ada', 'pat'] },
-    { status: 'ENDED', ago: 100 * DAY, users: ['ada', 'sam'], durationMs: 2 * MIN, answerMs: 1_000 },
-  ];
   for (const call of calls) await seed(call);
   // The triggers queued every call; the timers fold the queue into the rollup.
   await app.timers.tick();
@@ -83,6 +85,26 @@ afterAll(async () => {
 const stats = (token: string, filter: Record<string, unknown> = {}) => execute(app.url, CallStatsDocument, { filter }, token).then((d) => d.callStats);
 const last30 = { from: new Date(now - 30 * DAY).toISOString() };
 const byStatus = (s: { byStatus: { status: string; count: number }[] }) => Object.fromEntries(s.byStatus.map((b) => [b.status, b.count]));
+
+/** The totals, rates and averages of the seeded calls `counted` keeps, worked out one by one. */
+function figuresByHand(counted: (call: Seed) => boolean) {
+  const kept = calls.filter(counted);
+  const final = kept.filter((c) => c.status !== 'ACTIVE');
+  const ended = final.filter((c) => c.status === 'ENDED');
+  const count = (status: Seed['status']) => final.filter((c) => c.status === status).length;
+  const shouldHaveConnected = final.length - count('CANCELLED');
+  const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+  const scored = ended.filter((c) => c.mos !== undefined);
+  const close = (value: number | null) => (value === null ? null : expect.closeTo(value, 5));
+  return {
+    total: final.length, live: kept.length - final.length, completed: ended.length, shouldHaveConnected,
+    successRate: close(ended.length / shouldHaveConnected), failureRate: close(count('FAILED') / shouldHaveConnected),
+    missedRate: close(count('MISSED') / shouldHaveConnected),
+    averageDurationMs: close(mean(ended.map((c) => c.durationMs!))), averageTimeToAnswerMs: close(mean(ended.map((c) => c.answerMs!))),
+    averageQualityScore: close(mean(scored.map((c) => c.mos!))),
+    relayShare: close(scored.length === 0 ? null : scored.filter((c) => c.connection === 'RELAY').length / scored.length),
+  };
+}
 
 describe('callStats', () => {
   it("gives a provider their own last 30 days, computed from the calls, equal to the figures by hand", async () => {
@@ -132,11 +154,13 @@ describe('callStats', () => {
     expect(all.p90DurationMs).toBe(3_960_000);
 
     const ada = await stats(tokens.ada);
-    expect(ada).toMatchObject({ source: 'ROLLUP', total: 9, completed: 5, live: 1 });
+    expect(ada).toMatchObject({ source: 'ROLLUP', ...figuresByHand((c) => c.users.includes('ada')) });
+    expect(ada).toMatchObject({ total: 9, completed: 5, live: 1 });
     const pat = await stats(tokens.pat);
-    expect(pat).toMatchObject({ source: 'RAW', total: 8, completed: 4, live: 1 });
+    expect(pat).toMatchObject({ source: 'RAW', ...figuresByHand((c) => c.users.includes('pat')) });
+    expect(pat).toMatchObject({ total: 8, completed: 4, live: 1 });
     const sam = await stats(tokens.sam);
-    expect(sam).toMatchObject({ total: 2, completed: 2, live: 0 });
+    expect(sam).toMatchObject({ ...figuresByHand((c) => c.users.includes('sam')), total: 2, completed: 2, live: 0 });
   });
 
   it('keeps the rollup by triggers exactly as a rebuild from the calls computes it', async () => {
@@ -148,12 +172,40 @@ describe('callStats', () => {
     expect(await snapshot()).toEqual(kept);
   });
 
-  it('gives a series by day and by week whose points add up to the total', async () => {
+  it('gives a series by day and by week, each point as worked out by hand from the seeded calls', async () => {
+    const dayOf = (at: number) => Math.floor(at / DAY) * DAY;
+    // ISO weeks start on Monday (getUTCDay() 1).
+    const weekOf = (at: number) => dayOf(at) - ((new Date(at).getUTCDay() + 6) % 7) * DAY;
+    /** The points of the final calls `counted` keeps, by the period `periodOf` puts them in. */
+    const byHand = (counted: (call: Seed) => boolean, periodOf: (at: number) => number) => {
+      const points = new Map<number, Seed[]>();
+      for (const call of calls.filter((c) => c.status !== 'ACTIVE' && counted(c))) {
+        const period = periodOf(now - call.ago);
+        points.set(period, [...(points.get(period) ?? []), call]);
+      }
+      return [...points].sort(([a], [b]) => a - b).map(([period, group]) => {
+        const count = (status: Seed['status']) => group.filter((c) => c.status === status).length;
+        const ended = group.filter((c) => c.status === 'ENDED');
+        const shouldHaveConnected = group.length - count('CANCELLED');
+        return {
+          periodStart: new Date(period).toISOString(), total: group.length, completed: ended.length, missed: count('MISSED'),
+          declined: count('DECLINED'), failed: count('FAILED'), cancelled: count('CANCELLED'),
+          successRate: shouldHaveConnected === 0 ? null : ended.length / shouldHaveConnected,
+          averageDurationMs: ended.length === 0 ? null : ended.reduce((sum, c) => sum + c.durationMs!, 0) / ended.length,
+        };
+      });
+    };
+    // Periods with no final call may be listed too; they must then be all zeros.
+    const listed = (series: { total: number; completed: number; missed: number; declined: number; failed: number; cancelled: number }[]) => {
+      for (const empty of series.filter((p) => p.total === 0)) expect(empty).toMatchObject({ completed: 0, missed: 0, declined: 0, failed: 0, cancelled: 0 });
+      return series.filter((p) => p.total > 0);
+    };
+
     const days = await stats(tokens.ada, { ...last30, groupBy: 'DAY' });
-    expect(days.series.reduce((n, p) => n + p.total, 0)).toBe(days.total);
-    for (const point of days.series) expect(new Date(point.periodStart).getUTCHours()).toBe(0);
+    const since = now - 30 * DAY;
+    expect(listed(days.series)).toEqual(byHand((c) => c.users.includes('ada') && now - c.ago >= since, dayOf));
     const weeks = await stats(tokens.root, { groupBy: 'WEEK' });
+    expect(listed(weeks.series)).toEqual(byHand(() => true, weekOf));
     expect(weeks.series.reduce((n, p) => n + p.total, 0)).toBe(weeks.total);
-    for (const point of weeks.series) expect(new Date(point.periodStart).getUTCDay()).toBe(1);
   });
 });
