@@ -98,6 +98,13 @@ describe('quality warnings', () => {
     try {
       const t = await strict.signIn([['ada', 'provider'], ['pat', 'patient']]);
       const callId = await activeCall(strict, t.ada!, 'pat', t.pat!);
+      const socket = wsClient(strict.wsUrl, t.ada!);
+      await connected(socket);
+      const warnings = subscribe(socket, QualityWarningsDocument, { callId });
+      const strictDb = new pg.Client({ connectionString: strict.databaseUrl });
+      await strictDb.connect();
+      await waitFor(async () => ((await strictDb.query(`SELECT 1 FROM audit_events WHERE call_id = $1 AND action = 'quality.subscribe'`, [callId])).rowCount ? true : undefined), 'the warnings subscription');
+      await strictDb.end();
       const jittery = { ...GOOD, jitterMs: 30 };
       const starved = { ...GOOD, availableOutgoingBitrateKbps: 100 };
       const assessments = [];
@@ -112,6 +119,19 @@ describe('quality warnings', () => {
         [['LOW_BANDWIDTH'], 'SWITCH_TO_AUDIO_ONLY'],
         [[], 'NONE'],
       ]);
+      // What ada heard: degraded, then worse (audio only), then recovered with video back.
+      const heard = [];
+      while (heard.length < 3) {
+        const warning = (await warnings.next()).data?.qualityWarnings;
+        if (warning?.kind !== 'QUALITY_STATS_REQUESTED') heard.push([warning?.kind, warning?.reasons, warning?.recommendation]);
+      }
+      expect(heard).toEqual([
+        ['QUALITY_DEGRADED', ['HIGH_JITTER'], 'CHECK_NETWORK'],
+        ['QUALITY_DEGRADED', ['LOW_BANDWIDTH'], 'SWITCH_TO_AUDIO_ONLY'],
+        ['QUALITY_RECOVERED', [], 'RESTORE_VIDEO'],
+      ]);
+      warnings.dispose();
+      await socket.dispose();
     } finally {
       await strict.close();
     }

@@ -72,7 +72,7 @@ describe('signals that are refused', () => {
     expect((await inbox.next()).data?.signals).toMatchObject({ seq: 1, kind: 'OFFER', fromParticipantId: 'ada' });
   });
 
-  it('rate-limits a sender beyond its burst with RATE_LIMITED and a retry delay, without touching other calls', async () => {
+  it('rate-limits a sender beyond its burst with RATE_LIMITED and a retry delay, without touching other senders, in this call or another', async () => {
     const ada = await socket('ada', 'ada-desk-rate');
     const pat = await socket('pat', 'pat-tab-rate');
     const callId = (await request(ada, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
@@ -86,7 +86,8 @@ describe('signals that are refused', () => {
     expect(results.filter((r) => r.data?.sendSignal).length).toBeGreaterThanOrEqual(20);
     expect(limited.length).toBeGreaterThanOrEqual(4);
     expect(limited[0]!.errors![0]!.extensions!.retryAfterMs).toBeGreaterThan(0);
-    // ada's own budget is untouched, and so is another call's.
+    // The budget is the sender's (across all their calls): ada's is untouched, and so is that of
+    // the people in another call.
     expect((await request(ada, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
     const ann = await socket('ann', 'ann-desk-rate');
     const pia = await socket('pia', 'pia-tab-rate');

@@ -195,6 +195,8 @@ describe('leaving on purpose', () => {
     expect(await callEvent(events as never)).toMatchObject({ kind: 'PARTICIPANT_LEFT', participantId: 'pat' });
     // Left is left: not again, and no more signals.
     expect((await request(patSocket, LeaveCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ENDED' });
+    const late = await request(patSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ENDED' });
     events.dispose();
   });
 
@@ -213,12 +215,16 @@ describe('leaving on purpose', () => {
     const eveInbox = subscribe(eveSocket, SignalsDocument, { callId, afterSeq: 0 });
     expect((await eveInbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'for eve', fromParticipantId: 'ada' });
     eveInbox.dispose();
+    const patInbox = subscribe(patSocket, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await patInbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'for pat' });
 
     const afterEve = (await request(eveSocket, LeaveCallDocument, { callId })).data!.leaveCall;
     expect(afterEve.status).toBe('ACTIVE');
     expect(afterEve.participants.map((p) => [p.user.id, p.status]).sort()).toEqual([['ada', 'JOINED'], ['eve', 'LEFT'], ['pat', 'JOINED']]);
-    // Those still in it go on signalling each other.
+    // Those still in it go on signalling each other; pat's inbox held only what was for her.
     expect((await sendTo('pat', 'still here')).data?.sendSignal.seq).toBe(2);
+    expect((await patInbox.next()).data?.signals).toMatchObject({ seq: 2, payload: 'still here' });
+    patInbox.dispose();
 
     const afterPat = (await request(patSocket, LeaveCallDocument, { callId })).data!.leaveCall;
     expect(afterPat).toMatchObject({ status: 'ENDED', endReason: 'HANGUP' });
@@ -249,13 +255,15 @@ describe('several devices', () => {
     const sent = await request(phone, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
     expect(sent.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
     expect((await request(phone, JoinCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
-    // The laptop is in: it joins and may signal. The phone cannot hang up a visit it did not take.
+    // The laptop is in: it joins and may signal.
     expect((await request(laptop, JoinCallDocument, { callId })).data?.joinCall.polite).toBe(true);
-    expect((await request(phone, LeaveCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
     expect((await request(laptop, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
 
+    // Hanging up is not media: pat can leave from the phone the visit her laptop took (a laptop
+    // left running in the call), and the 1:1 call ends.
+    expect((await request(phone, LeaveCallDocument, { callId })).data?.leaveCall).toMatchObject({ status: 'ENDED', endReason: 'HANGUP' });
+
     // The laptop was not told ANSWERED_ELSEWHERE about its own answer: its next event is the next call.
-    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
     const next = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
     expect((await laptopRing.next()).data?.incomingCall).toMatchObject({ callId: next, event: 'RINGING' });
     await execute(app.url, (await import('./generated/graphql.js')).CancelCallDocument, { callId: next }, tokens.ada);

@@ -60,7 +60,7 @@ export class SignalingResolver {
     return this.rooms.join(ctx, callId);
   }
 
-  @Mutation(() => CallObject, { description: 'Leave an ACTIVE call on purpose; it ends when fewer than two remain. Only from the device the call is bound to (else CONFLICT, reason ANSWERED_ELSEWHERE).' })
+  @Mutation(() => CallObject, { description: 'Leave an ACTIVE call on purpose; it ends when fewer than two remain. Works from any of your devices.' })
   leaveCall(@Ctx() ctx: Context, @Arg('callId', () => ID) callId: string): Promise<Call> {
     return this.rooms.leave(ctx, callId);
   }

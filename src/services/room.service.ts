@@ -69,17 +69,13 @@ export class RoomService {
     return { call, ...result };
   }
 
-  /**
-   * Leaves on purpose: LEFT at once; the call ends when fewer than two remain in it. Only from the
-   * device the call is bound to: another of the user's devices cannot hang up a visit it did not take.
-   */
+  /** Leaves on purpose: LEFT at once; the call ends when fewer than two remain in it. */
   async leave(ctx: Context, callId: string): Promise<Call> {
-    return this.changer.run(ctx, callId, 'call.leave', async ({ call, me, participants, now, viewer, deviceId }) => {
+    return this.changer.run(ctx, callId, 'call.leave', async ({ call, me, participants, now, viewer }) => {
       if (call.status !== CallStatus.ACTIVE) {
         throw conflict(`only an ACTIVE call can be left (cancel or decline a ringing one); this one is ${call.status}`, { currentStatus: call.status });
       }
       if (me.status !== ParticipantStatus.JOINED) throw conflict('you are not in this call');
-      bindDevice(me, deviceId);
       const next = transition(call.status, CallAction.END);
       me.status = ParticipantStatus.LEFT;
       me.leftAt = now;
