@@ -10,7 +10,9 @@
  *
  * `FLOOR_BURN_US` (environment, default 0) makes it spin that many microseconds before each
  * delivery: JavaScript work that allocates nothing and touches no socket, to see what CPU spent
- * per message costs besides itself (bench/README.md, sixth session).
+ * per message costs besides itself. `FLOOR_GARBAGE_KIB` (default 0) makes it allocate about that
+ * many KiB of short-lived objects per delivery, to see what garbage costs (bench/README.md,
+ * sixth session).
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -51,9 +53,19 @@ function burn(): void {
   while (performance.now() < until);
 }
 
+const GARBAGE_KIB = Number(process.env.FLOOR_GARBAGE_KIB ?? 0);
+/** Where the garbage goes, so that it is made and not optimized away. */
+let lastGarbage: unknown;
+
+/** Allocates about GARBAGE_KIB KiB in objects of some 100 bytes, dead at once. */
+function makeGarbage(): void {
+  for (let i = 0; i < GARBAGE_KIB * 10; i++) lastGarbage = { n: i, text: String(i), list: [i, i + 1, i + 2] };
+}
+
 /** Sends `sent` to `to` as the `next` of its `signals` subscription; returns its seq there. */
 function deliver(to: Member, sent: Sent): number {
   if (BURN_MS > 0) burn();
+  if (GARBAGE_KIB > 0) makeGarbage();
   const signals = { seq: ++to.seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload: sent.input.payload, sentAt: new Date().toISOString() };
   to.socket.send(JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { signals } } }));
   return to.seq;
