@@ -10,6 +10,9 @@ export class Recorder {
   step = 0;
   samples = new Float64Array(0);
   count = 0;
+  /** The latencies of the SDP offers alone (every `sdpEvery`-th message), to tell their tail from the candidates'. */
+  sdpSamples = new Float64Array(0);
+  sdpCount = 0;
   /** Deliveries of this step that arrived while it was still sending. */
   inWindow = 0;
   /** Deliveries of earlier steps (or probes) that arrived during this one. */
@@ -19,7 +22,9 @@ export class Recorder {
   begin(step: number, expected: number): void {
     this.step = step;
     if (this.samples.length < expected) this.samples = new Float64Array(expected);
+    if (this.sdpSamples.length < expected) this.sdpSamples = new Float64Array(expected);
     this.count = 0;
+    this.sdpCount = 0;
     this.inWindow = 0;
     this.stale = 0;
     this.sending = true;
@@ -33,6 +38,7 @@ export class Recorder {
       return;
     }
     if (this.count < this.samples.length) this.samples[this.count++] = now - mark.sentAt;
+    if (payload.startsWith('v=0') && this.sdpCount < this.sdpSamples.length) this.sdpSamples[this.sdpCount++] = now - mark.sentAt;
     if (this.sending) this.inWindow++;
   };
 }
@@ -69,6 +75,8 @@ export interface StepResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** p99 of the SDP offers alone (delivered ones; NaN when none were). */
+  sdpP99Ms: number;
   /** Server CPU time per delivered message, µs (process user + system, from /proc). */
   serverCpuPerMsgUs: number;
   /** Server CPU / wall time over the step, 1.0 = one core busy. */
@@ -158,6 +166,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
   const received = recorder.count;
   const lost = Math.max(0, sent - received);
   sortSamples(recorder.samples, received);
+  sortSamples(recorder.sdpSamples, recorder.sdpCount);
   const sendSeconds = (sendEnd - t0) / 1000;
   const wallSeconds = (t1 - t0) / 1000;
   const sentRate = sent / sendSeconds;
@@ -177,6 +186,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
     p50Ms: percentile(recorder.samples, received, lost, 0.5),
     p99Ms,
     maxMs: lost > 0 ? Number.POSITIVE_INFINITY : received > 0 ? recorder.samples[received - 1]! : Number.NaN,
+    sdpP99Ms: recorder.sdpCount > 0 ? percentile(recorder.sdpSamples, recorder.sdpCount, 0, 0.99) : Number.NaN,
     serverCpuPerMsgUs: received > 0 ? (cpu1 - cpu0) / received : Number.NaN,
     serverCores: (cpu1 - cpu0) / 1e6 / wallSeconds,
     loopDelayP99Ms: pauses.loopDelayP99Ms,
