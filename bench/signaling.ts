@@ -39,6 +39,11 @@ const { values: args } = parseArgs({
     'profile-seconds': { type: 'string', default: '20' },
     'profile-interval-us': { type: 'string', default: '1000' },
     'hot-path': { type: 'boolean', default: false },
+    instructions: { type: 'boolean', default: false },
+    'instructions-rate': { type: 'string', default: '100' },
+    'instructions-seconds': { type: 'string', default: '10' },
+    'instructions-windows': { type: 'string', default: '3' },
+    'instructions-warmup-seconds': { type: 'string', default: '20' },
     'hot-path-iterations': { type: 'string', default: '20000' },
     'max-minutes': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
@@ -72,6 +77,11 @@ if (args.help) {
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
                                server, --profile-seconds at --profile-rate
+  --instructions               instead of the ramp: user-space instructions per message of each
+                               target, counted by valgrind's callgrind (repeatable, unlike CPU
+                               time here): --instructions-windows of --instructions-seconds at
+                               --instructions-rate (100) after --instructions-warmup-seconds
+                               (20); use --calls 10, setting calls up under valgrind is slow
   --hot-path                   instead of the ramp: time each stage of the service's hot path in
                                this process, --hot-path-iterations each
   --max-minutes 10             hard limit on the whole run
@@ -155,6 +165,12 @@ try {
     // Imported only here: it loads the service's code into this process.
     const { hotPathMode } = await import('./modes/hot-path.mode.js');
     await hotPathMode(build!.dir, adminDatabaseUrl, num('hot-path-iterations'));
+  } else if (args.instructions) {
+    const { instructionsMode } = await import('./modes/instructions.mode.js');
+    await instructionsMode(run, {
+      rate: num('instructions-rate'), durationMs: num('instructions-seconds') * 1000,
+      windows: Math.max(1, num('instructions-windows')), warmupMs: num('instructions-warmup-seconds') * 1000,
+    });
   } else if (args.profile) {
     await profileMode(run, { rate: num('profile-rate'), durationMs: num('profile-seconds') * 1000, intervalUs: num('profile-interval-us') });
   } else {

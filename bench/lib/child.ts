@@ -32,9 +32,17 @@ export interface SpawnOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /**
+   * Runs node under valgrind's callgrind with instrumentation off until `callgrind_control
+   * --instr=on` (bench/lib/instructions.ts): a node executable path that wraps it.
+   */
+  execPath?: string;
 }
 
 const live = new Set<ChildProcess>();
+
+/** Options every server of this run starts with unless its target says otherwise (the instructions mode sets them). */
+export const spawnDefaults: Pick<SpawnOptions, 'execPath' | 'startTimeoutMs'> = {};
 
 /** Kills every child still running; for the parent's exit paths. */
 export function killAllChildren(): void {
@@ -42,9 +50,11 @@ export function killAllChildren(): void {
 }
 
 /** Starts `bench/servers/<file>` under tsx with --expose-gc and waits for its `ready`. */
-export async function spawnServer(file: string, options: SpawnOptions = {}): Promise<ChildServer> {
+export async function spawnServer(file: string, given: SpawnOptions = {}): Promise<ChildServer> {
+  const options = { ...spawnDefaults, ...given };
   const entry = fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
   const child = fork(entry, options.args ?? [], {
+    execPath: options.execPath,
     execArgv: ['--expose-gc', '--import', 'tsx', ...(options.nodeArgs ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
