@@ -30,8 +30,8 @@ afterAll(async () => {
 const GOOD = { rttMs: 60, jitterMs: 5, packetLoss: 0, availableOutgoingBitrateKbps: 2500, localCandidateType: 'HOST', remoteCandidateType: 'SRFLX' } as const;
 const LOSSY = { ...GOOD, packetLoss: 0.12 };
 /** Waits until `n` qualityWarnings subscriptions of the call are open (each writes its audit row once live). */
-const subscribed = (callId: string, n: number) => waitFor(async () => {
-  const { rows } = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE call_id = $1 AND action = 'quality.subscribe' AND outcome = 'SUCCESS'`, [callId]);
+const subscribed = (callId: string, n: number, database = db) => waitFor(async () => {
+  const { rows } = await database.query(`SELECT count(*)::int AS n FROM audit_events WHERE call_id = $1 AND action = 'quality.subscribe' AND outcome = 'SUCCESS'`, [callId]);
   return rows[0].n >= n ? true : undefined;
 }, `${n} quality subscriptions`);
 
@@ -103,7 +103,7 @@ describe('quality warnings', () => {
       const warnings = subscribe(socket, QualityWarningsDocument, { callId });
       const strictDb = new pg.Client({ connectionString: strict.databaseUrl });
       await strictDb.connect();
-      await waitFor(async () => ((await strictDb.query(`SELECT 1 FROM audit_events WHERE call_id = $1 AND action = 'quality.subscribe'`, [callId])).rowCount ? true : undefined), 'the warnings subscription');
+      await subscribed(callId, 1, strictDb);
       await strictDb.end();
       const jittery = { ...GOOD, jitterMs: 30 };
       const starved = { ...GOOD, availableOutgoingBitrateKbps: 100 };

@@ -105,10 +105,16 @@ describe('resume after a dropped socket', () => {
   });
 });
 
+type CallEvents = ReturnType<typeof subscribe<unknown, unknown>>;
+
+/** The next event of a callEvents subscription. */
+const callEvent = async (events: CallEvents, timeoutMs = 5_000) =>
+  ((await events.next(timeoutMs)).data as { callEvents: { kind: string; participantId: string | null; status: string } }).callEvents;
+
 /** The next event that is not PARTICIPANT_JOINED (joins happen around the events under test). */
-async function nextEvent(events: ReturnType<typeof subscribe<unknown, unknown>>, timeoutMs = 5_000) {
+async function nextEvent(events: CallEvents, timeoutMs = 5_000) {
   for (;;) {
-    const event = ((await events.next(timeoutMs)).data as { callEvents: { kind: string } }).callEvents;
+    const event = await callEvent(events, timeoutMs);
     if (event.kind !== 'PARTICIPANT_JOINED') return event;
   }
 }
@@ -173,9 +179,6 @@ describe('presence', () => {
 });
 
 describe('leaving on purpose', () => {
-  const callEvent = async (events: ReturnType<typeof subscribe<unknown, unknown>>) =>
-    ((await events.next()).data as { callEvents: { kind: string; participantId: string | null; status: string } }).callEvents;
-
   it('tells the other side who joined and who left, and ends a 1:1 call with HANGUP', async () => {
     const { adaSocket, patSocket, callId } = await activeCall('pat-tab-leave');
     const events = subscribe(adaSocket, CallEventsDocument, { callId });

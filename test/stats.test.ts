@@ -86,14 +86,20 @@ const stats = (token: string, filter: Record<string, unknown> = {}) => execute(a
 const last30 = { from: new Date(now - 30 * DAY).toISOString() };
 const byStatus = (s: { byStatus: { status: string; count: number }[] }) => Object.fromEntries(s.byStatus.map((b) => [b.status, b.count]));
 
+const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+
+/** Counts of a group of final calls, by hand: the completed ones, those of one status, those that should have connected. */
+function tally(final: Seed[]) {
+  const ended = final.filter((c) => c.status === 'ENDED');
+  const count = (status: Seed['status']) => final.filter((c) => c.status === status).length;
+  return { ended, count, shouldHaveConnected: final.length - count('CANCELLED') };
+}
+
 /** The totals, rates and averages of the seeded calls `counted` keeps, worked out one by one. */
 function figuresByHand(counted: (call: Seed) => boolean) {
   const kept = calls.filter(counted);
   const final = kept.filter((c) => c.status !== 'ACTIVE');
-  const ended = final.filter((c) => c.status === 'ENDED');
-  const count = (status: Seed['status']) => final.filter((c) => c.status === status).length;
-  const shouldHaveConnected = final.length - count('CANCELLED');
-  const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+  const { ended, count, shouldHaveConnected } = tally(final);
   const scored = ended.filter((c) => c.mos !== undefined);
   const close = (value: number | null) => (value === null ? null : expect.closeTo(value, 5));
   return {
@@ -184,14 +190,12 @@ describe('callStats', () => {
         points.set(period, [...(points.get(period) ?? []), call]);
       }
       return [...points].sort(([a], [b]) => a - b).map(([period, group]) => {
-        const count = (status: Seed['status']) => group.filter((c) => c.status === status).length;
-        const ended = group.filter((c) => c.status === 'ENDED');
-        const shouldHaveConnected = group.length - count('CANCELLED');
+        const { ended, count, shouldHaveConnected } = tally(group);
         return {
           periodStart: new Date(period).toISOString(), total: group.length, completed: ended.length, missed: count('MISSED'),
           declined: count('DECLINED'), failed: count('FAILED'), cancelled: count('CANCELLED'),
           successRate: shouldHaveConnected === 0 ? null : ended.length / shouldHaveConnected,
-          averageDurationMs: ended.length === 0 ? null : ended.reduce((sum, c) => sum + c.durationMs!, 0) / ended.length,
+          averageDurationMs: mean(ended.map((c) => c.durationMs!)),
         };
       });
     };
