@@ -116,9 +116,9 @@ try {
   }
   const [{ rows: [counts] }, { rows: [rollup] }] = await Promise.all([
     db.query(`SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM call_participants) AS participants, (SELECT count(*) FROM call_quality_summaries) AS summaries`),
-    db.query(`SELECT count(*) AS rows FROM call_stats_daily`),
+    db.query(`SELECT (SELECT count(*) FROM call_stats_daily) AS daily, (SELECT count(*) FROM call_stats_monthly) AS monthly`),
   ]);
-  log(`  ${counts.calls} calls, ${counts.participants} participants, ${counts.summaries} quality summaries, ${rollup.rows} rollup rows`);
+  log(`  ${counts.calls} calls, ${counts.participants} participants, ${counts.summaries} quality summaries, ${rollup.daily} daily and ${rollup.monthly} monthly rollup rows`);
 
   const { StatsService, planStats, planStatement, resultsOf, combine } = await importBuilt<typeof StatsModule>(build.dir, 'services/stats.service.js');
   const { AuditService } = await importBuilt<typeof AuditModule>(build.dir, 'services/audit.service.js');

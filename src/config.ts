@@ -63,7 +63,7 @@ export interface Config {
   recording: RecordingConfig;
   /** Call quality reports and warnings. */
   quality: QualityConfig;
-  /** `STATS_ROLLUP_AFTER_DAYS`: callStats over a longer range (or all time) reads the daily rollup (default 31). */
+  /** `STATS_ROLLUP_AFTER_DAYS`: callStats over a longer range (or all time) reads the rollups (default 31). */
   statsRollupAfterDays: number;
 }
 

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallStatsDocument } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
+import { Role } from '../src/entities/enums.js';
+import { planStats } from '../src/services/stats.service.js';
 import { execute, executeError } from './helpers/client.js';
 
 let app: TestApp;
@@ -112,6 +114,32 @@ function figuresByHand(counted: (call: Seed) => boolean) {
   };
 }
 
+const dayOf = (at: number) => Math.floor(at / DAY) * DAY;
+// ISO weeks start on Monday (getUTCDay() 1).
+const weekOf = (at: number) => dayOf(at) - ((new Date(at).getUTCDay() + 6) % 7) * DAY;
+/** The points of the final calls `counted` keeps, by the period `periodOf` puts them in. */
+const byHand = (counted: (call: Seed) => boolean, periodOf: (at: number) => number) => {
+  const points = new Map<number, Seed[]>();
+  for (const call of calls.filter((c) => c.status !== 'ACTIVE' && counted(c))) {
+    const period = periodOf(now - call.ago);
+    points.set(period, [...(points.get(period) ?? []), call]);
+  }
+  return [...points].sort(([a], [b]) => a - b).map(([period, group]) => {
+    const { ended, count, shouldHaveConnected } = tally(group);
+    return {
+      periodStart: new Date(period).toISOString(), total: group.length, completed: ended.length, missed: count('MISSED'),
+      declined: count('DECLINED'), failed: count('FAILED'), cancelled: count('CANCELLED'),
+      successRate: shouldHaveConnected === 0 ? null : ended.length / shouldHaveConnected,
+      averageDurationMs: mean(ended.map((c) => c.durationMs!)),
+    };
+  });
+};
+// Periods with no final call may be listed too; they must then be all zeros.
+const listed = (series: { total: number; completed: number; missed: number; declined: number; failed: number; cancelled: number }[]) => {
+  for (const empty of series.filter((p) => p.total === 0)) expect(empty).toMatchObject({ completed: 0, missed: 0, declined: 0, failed: 0, cancelled: 0 });
+  return series.filter((p) => p.total > 0);
+};
+
 describe('callStats', () => {
   it("gives a provider their own last 30 days, computed from the calls, equal to the figures by hand", async () => {
     const s = await stats(tokens.ada, last30);
@@ -171,45 +199,55 @@ describe('callStats', () => {
 
   it('keeps the rollup by triggers exactly as a rebuild from the calls computes it', async () => {
     // Sums of floating-point scores may differ in the last bits with the order of addition.
-    const snapshot = async () => (await db.query(`SELECT *, round(mos_sum::numeric, 6) AS mos_sum FROM call_stats_daily ORDER BY provider_id, type, day`)).rows;
+    const snapshot = async () => ({
+      daily: (await db.query(`SELECT *, round(mos_sum::numeric, 6) AS mos_sum FROM call_stats_daily ORDER BY provider_id, type, day`)).rows,
+      monthly: (await db.query(`SELECT *, round(mos_sum::numeric, 6) AS mos_sum FROM call_stats_monthly ORDER BY provider_id, type, month`)).rows,
+    });
     const kept = await snapshot();
-    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.daily.length).toBeGreaterThan(0);
+    expect(kept.monthly.length).toBeGreaterThan(0);
     await db.query(`SELECT call_stats_rebuild()`);
     expect(await snapshot()).toEqual(kept);
   });
 
   it('gives a series by day and by week, each point as worked out by hand from the seeded calls', async () => {
-    const dayOf = (at: number) => Math.floor(at / DAY) * DAY;
-    // ISO weeks start on Monday (getUTCDay() 1).
-    const weekOf = (at: number) => dayOf(at) - ((new Date(at).getUTCDay() + 6) % 7) * DAY;
-    /** The points of the final calls `counted` keeps, by the period `periodOf` puts them in. */
-    const byHand = (counted: (call: Seed) => boolean, periodOf: (at: number) => number) => {
-      const points = new Map<number, Seed[]>();
-      for (const call of calls.filter((c) => c.status !== 'ACTIVE' && counted(c))) {
-        const period = periodOf(now - call.ago);
-        points.set(period, [...(points.get(period) ?? []), call]);
-      }
-      return [...points].sort(([a], [b]) => a - b).map(([period, group]) => {
-        const { ended, count, shouldHaveConnected } = tally(group);
-        return {
-          periodStart: new Date(period).toISOString(), total: group.length, completed: ended.length, missed: count('MISSED'),
-          declined: count('DECLINED'), failed: count('FAILED'), cancelled: count('CANCELLED'),
-          successRate: shouldHaveConnected === 0 ? null : ended.length / shouldHaveConnected,
-          averageDurationMs: mean(ended.map((c) => c.durationMs!)),
-        };
-      });
-    };
-    // Periods with no final call may be listed too; they must then be all zeros.
-    const listed = (series: { total: number; completed: number; missed: number; declined: number; failed: number; cancelled: number }[]) => {
-      for (const empty of series.filter((p) => p.total === 0)) expect(empty).toMatchObject({ completed: 0, missed: 0, declined: 0, failed: 0, cancelled: 0 });
-      return series.filter((p) => p.total > 0);
-    };
-
     const days = await stats(tokens.ada, { ...last30, groupBy: 'DAY' });
     const since = now - 30 * DAY;
     expect(listed(days.series)).toEqual(byHand((c) => c.users.includes('ada') && now - c.ago >= since, dayOf));
     const weeks = await stats(tokens.root, { groupBy: 'WEEK' });
     expect(listed(weeks.series)).toEqual(byHand(() => true, weekOf));
     expect(weeks.series.reduce((n, p) => n + p.total, 0)).toBe(weeks.total);
+  });
+
+  it('reads whole months from the monthly rollup and the days around them from the daily one, each point as worked out by hand', async () => {
+    // Runs last: it adds calls. A final call of today (a range that runs to now reads today from
+    // the rollups too), and two in the middle of earlier months.
+    const added: Seed[] = [
+      { status: 'ENDED', ago: MIN, users: ['ada', 'sam'], durationMs: 4 * MIN, answerMs: 2_000, mos: 3.9, connection: 'P2P' },
+      { status: 'MISSED', ago: 110 * DAY, users: ['bob', 'pat'] },
+      { status: 'ENDED', ago: 125 * DAY, users: ['ada', 'pat'], durationMs: 8 * MIN, answerMs: 4_000 },
+    ];
+    for (const call of added) await seed(call);
+    calls.push(...added);
+    await app.timers.tick();
+    const monthOf = (at: number) => Date.UTC(new Date(at).getUTCFullYear(), new Date(at).getUTCMonth(), 1);
+
+    const all = await stats(tokens.root, { groupBy: 'MONTH' });
+    expect(all).toMatchObject({ source: 'ROLLUP', ...figuresByHand(() => true) });
+    expect(listed(all.series)).toEqual(byHand(() => true, monthOf));
+    // Today came from the rollups, not from the calls: the plan reads no calls but the live ones.
+    expect(planStats({ id: 'root', role: Role.ADMIN, name: null }, {}, 31).queries.map((q) => q.part)).toEqual(['rollup', 'live']);
+    const ada = await stats(tokens.ada);
+    expect(ada).toMatchObject({ source: 'ROLLUP', ...figuresByHand((c) => c.users.includes('ada')) });
+    expect(listed(ada.series)).toEqual(byHand((c) => c.users.includes('ada'), monthOf));
+
+    // Both ends inside a day and inside a month: edge hours from the calls, edge days from the
+    // daily rollup, the months between from the monthly one.
+    const from = now - 118 * DAY - 7 * 3_600_000;
+    const to = now - DAY - 500;
+    const within = (c: Seed) => c.users.includes('ada') && now - c.ago >= from && now - c.ago < to;
+    const ranged = await stats(tokens.ada, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), groupBy: 'MONTH' });
+    expect(ranged).toMatchObject({ source: 'ROLLUP', ...figuresByHand(within) });
+    expect(listed(ranged.series)).toEqual(byHand(within, monthOf));
   });
 });

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { DURATION_BUCKET_COLUMNS, rollupSql } from '../services/stats-rollup.js';
+import { rollupSql, rollupTableSql } from '../services/stats-rollup.js';
 
 /**
  * Call quality (raw samples kept for a bounded time, per-participant live state, per-call
@@ -63,29 +63,7 @@ export class Migration20261124020000_quality_stats extends Migration {
         audio_only_ms bigint NOT NULL,
         computed_at timestamptz NOT NULL
       )`);
-    this.addSql(`
-      CREATE TABLE call_stats_daily (
-        provider_id varchar(128) NOT NULL,
-        day date NOT NULL,
-        type text NOT NULL,
-        total integer NOT NULL DEFAULT 0,
-        ended integer NOT NULL DEFAULT 0,
-        cancelled integer NOT NULL DEFAULT 0,
-        missed integer NOT NULL DEFAULT 0,
-        declined integer NOT NULL DEFAULT 0,
-        failed integer NOT NULL DEFAULT 0,
-        duration_sum_ms bigint NOT NULL DEFAULT 0,
-        duration_count integer NOT NULL DEFAULT 0,
-        ${DURATION_BUCKET_COLUMNS.map((c) => `${c} integer NOT NULL DEFAULT 0`).join(',\n        ')},
-        answer_sum_ms bigint NOT NULL DEFAULT 0,
-        answer_count integer NOT NULL DEFAULT 0,
-        mos_sum double precision NOT NULL DEFAULT 0,
-        mos_count integer NOT NULL DEFAULT 0,
-        relay_count integer NOT NULL DEFAULT 0,
-        connection_count integer NOT NULL DEFAULT 0,
-        -- A scope (provider or *, type or *) is one range scan by day.
-        PRIMARY KEY (provider_id, type, day)
-      )`);
+    this.addSql(rollupTableSql('call_stats_daily', 'day'));
     for (const statement of rollupSql.up) this.addSql(statement);
   }
 

@@ -5,6 +5,7 @@ import { Migration20261124000000_presence_session_index } from './Migration20261
 import { Migration20261124010000_recordings } from './Migration20261124010000_recordings.js';
 import { Migration20261124020000_quality_stats } from './Migration20261124020000_quality_stats.js';
 import { Migration20261124030000_audit_append } from './Migration20261124030000_audit_append.js';
+import { Migration20261125000000_stats_monthly } from './Migration20261125000000_stats_monthly.js';
 
 /** Every migration, oldest first. A schema change is a new class appended here, never an edit of an old one. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Migration20261124010000_recordings,
   Migration20261124020000_quality_stats,
   Migration20261124030000_audit_append,
+  Migration20261125000000_stats_monthly,
 ];

@@ -9,7 +9,7 @@ registerEnumType(StatsSource, {
   description: 'Where the figures came from.',
   valuesConfig: {
     RAW: { description: 'The calls themselves (ranges up to STATS_ROLLUP_AFTER_DAYS, and patients): percentiles exact.' },
-    ROLLUP: { description: 'The daily rollup for whole days, the calls for partial edge days: counts exact, median/p90 interpolated from duration buckets.' },
+    ROLLUP: { description: 'The rollups (daily, and monthly for whole months of a series by month) for whole days, the calls for partial edge days: counts exact, median/p90 interpolated from duration buckets.' },
   },
 });
 

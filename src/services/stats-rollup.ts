@@ -1,11 +1,17 @@
 /**
- * The daily statistics rollup, `call_stats_daily`: one row per (participant, call type, UTC day
- * of the call's creation), plus rows under participant `*` (every call once) and type `*` (every
- * type), so any scope the API offers is a range scan of the primary key (the column is named
- * provider_id because providers and admins read it). A trigger queues each call as it reaches a
- * final status, a second once its quality summary is written, and the timers fold the queue in. Everything is
+ * The statistics rollups: `call_stats_daily`, one row per (participant, call type, UTC day of the
+ * call's creation), and `call_stats_monthly`, the same by UTC month (keyed by the month's first
+ * day), each with rows under participant `*` (every call once) and type `*` (every type), so any
+ * scope the API offers is a range scan of the primary key (the column is named provider_id because
+ * providers and admins read it). A trigger queues each call as it reaches a final status, a second
+ * once its quality summary is written, and the timers fold the queue into both. Everything is
  * sums and counts, so rows merge by addition; durations are also counted in the buckets below,
  * from which long-range medians and p90s are interpolated.
+ *
+ * Why two: a scope's daily rows are written a day at a time beside every other scope's, so each
+ * lies on a page of its own, and all time for one scope read ~1100 pages of the daily table.
+ * Whole months come from the monthly one (36 rows for three years), the days around them from the
+ * daily one.
  *
  * The bucket bounds are part of the stored data: changing them needs a migration that rebuilds
  * the rollup (`SELECT call_stats_rebuild()`).
@@ -63,27 +69,126 @@ const KEYS = `
   CROSS JOIN LATERAL (SELECT p.user_id AS provider_id FROM call_participants p WHERE p.call_id = c.id UNION ALL SELECT '*') pr
   CROSS JOIN LATERAL (VALUES (c.type), ('*')) AS t(type)`;
 
+/** A rollup table and the date its rows are keyed by. */
+export interface RollupGrain {
+  table: string;
+  /** The key column: a UTC day, or the first day of a UTC month. */
+  key: 'day' | 'month';
+  /** The key of a call `c`'s row, as an expression. */
+  of: (c: string) => string;
+}
+
+export const DAILY: RollupGrain = { table: 'call_stats_daily', key: 'day', of: (c) => `(${c}.created_at AT TIME ZONE 'UTC')::date` };
+export const MONTHLY: RollupGrain = { table: 'call_stats_monthly', key: 'month', of: (c) => `date_trunc('month', ${c}.created_at AT TIME ZONE 'UTC')::date` };
+
 /**
- * Adds `columns` of the final calls in the array `ids` to the rollup, inserting missing rows, in
- * key order: two folds running at once lock the shared rows in the same order, so they wait for
- * each other instead of deadlocking.
+ * Adds `columns` of the final calls in the array `ids` to a rollup, inserting missing rows, in
+ * key order: two folds running at once lock the shared rows in the same order (and the tables in
+ * the order of the grains), so they wait for each other instead of deadlocking.
  */
-function applyStatement(columns: string[], ids: string): string {
+function applyStatement(grain: RollupGrain, columns: string[], ids: string): string {
   const exprs = additiveColumns().filter((_, i) => columns.includes(ADDITIVE[i]!));
   return `
-      INSERT INTO call_stats_daily AS d (provider_id, day, type, ${columns.join(', ')})
-      SELECT pr.provider_id, (c.created_at AT TIME ZONE 'UTC')::date, t.type, ${exprs.join(', ')}
+      INSERT INTO ${grain.table} AS d (provider_id, ${grain.key}, type, ${columns.join(', ')})
+      SELECT pr.provider_id, ${grain.of('c')}, t.type, ${exprs.join(', ')}
         FROM unnest(${ids}) AS picked(id) JOIN calls c ON c.id = picked.id
         ${KEYS.trim()}
        WHERE c.status IN (${finalList})
        GROUP BY 1, 2, 3
        ORDER BY 1, 3, 2
-      ON CONFLICT (provider_id, type, day) DO UPDATE SET
+      ON CONFLICT (provider_id, type, ${grain.key}) DO UPDATE SET
         ${columns.map((col) => `${col} = d.${col} + EXCLUDED.${col}`).join(',\n        ')}`;
 }
 
 /**
- * The migration's statements. The triggers do not touch the rollup themselves: they queue the
+ * `call_stats_fold(batch)`: folds up to `batch` queued calls into the rollups of `grains`; returns
+ * how many it took. Safe to run on several instances at once (SKIP LOCKED, ordered upserts).
+ */
+export function foldFunction(grains: RollupGrain[]): string {
+  const apply = (columns: string[], ids: string) => grains.map((grain) => `${applyStatement(grain, columns, ids)};`).join('');
+  return `CREATE OR REPLACE FUNCTION call_stats_fold(batch integer) RETURNS integer LANGUAGE plpgsql AS $$
+     DECLARE
+       counted uuid[];
+       scored uuid[];
+       taken integer;
+     BEGIN
+       WITH picked AS (
+         DELETE FROM call_stats_pending WHERE (call_id, kind) IN (
+           SELECT call_id, kind FROM call_stats_pending ORDER BY call_id, kind LIMIT batch FOR UPDATE SKIP LOCKED)
+         RETURNING call_id, kind
+       )
+       SELECT array_agg(call_id) FILTER (WHERE kind = 'counts'), array_agg(call_id) FILTER (WHERE kind = 'quality'), count(*)
+         INTO counted, scored, taken FROM picked;
+       IF counted IS NOT NULL THEN${apply(COUNT_COLUMNS, 'counted')}
+       END IF;
+       IF scored IS NOT NULL THEN${apply(QUALITY_COLUMNS, 'scored')}
+       END IF;
+       RETURN taken;
+     END $$`;
+}
+
+/** Fills the rollup of a coarser `grain` (empty) from the daily one. */
+export function summedFromDaily(grain: RollupGrain): string {
+  return `INSERT INTO ${grain.table} (provider_id, ${grain.key}, type, ${ADDITIVE.join(', ')})
+       SELECT provider_id, date_trunc('${grain.key}', day)::date, type, ${ADDITIVE.map((col) => `sum(${col})`).join(', ')}
+         FROM call_stats_daily GROUP BY 1, 2, 3`;
+}
+
+/**
+ * `call_stats_rebuild()`: recomputes the daily rollup from the calls, set-based (hash joins, not
+ * a lookup per call), and every coarser grain from the daily one: for a backfill, or after a bulk
+ * load. The lock holds off folds and queueing meanwhile.
+ */
+export function rebuildFunction(grains: RollupGrain[]): string {
+  const [daily, ...coarser] = grains;
+  if (daily !== DAILY) throw new Error('the daily rollup comes first: the others are summed from it');
+  const tables = grains.map((g) => g.table).join(', ');
+  const derived = coarser.map((g) => `
+       ${summedFromDaily(g)};`).join('');
+  return `CREATE OR REPLACE FUNCTION call_stats_rebuild() RETURNS void LANGUAGE sql SET work_mem = '256MB' AS $$
+       LOCK TABLE ${tables}, call_stats_pending IN EXCLUSIVE MODE;
+       DELETE FROM call_stats_pending;${grains.map((g) => `
+       DELETE FROM ${g.table};`).join('')}
+       INSERT INTO call_stats_daily (provider_id, day, type, ${ADDITIVE.join(', ')})
+       SELECT k.provider_id, (c.created_at AT TIME ZONE 'UTC')::date, t.type, ${additiveColumns().join(', ')}
+         FROM (SELECT p.call_id, p.user_id AS provider_id FROM call_participants p UNION ALL SELECT id, '*' FROM calls) k
+         JOIN calls c ON c.id = k.call_id
+         CROSS JOIN LATERAL (VALUES (c.type), ('*')) AS t(type)
+        WHERE c.status IN (${finalList})
+        GROUP BY 1, 2, 3;${derived}
+     $$`;
+}
+
+/** The columns of a rollup table keyed by `key`. */
+export function rollupTableSql(table: string, key: 'day' | 'month'): string {
+  return `
+      CREATE TABLE ${table} (
+        provider_id varchar(128) NOT NULL,
+        ${key} date NOT NULL,
+        type text NOT NULL,
+        total integer NOT NULL DEFAULT 0,
+        ended integer NOT NULL DEFAULT 0,
+        cancelled integer NOT NULL DEFAULT 0,
+        missed integer NOT NULL DEFAULT 0,
+        declined integer NOT NULL DEFAULT 0,
+        failed integer NOT NULL DEFAULT 0,
+        duration_sum_ms bigint NOT NULL DEFAULT 0,
+        duration_count integer NOT NULL DEFAULT 0,
+        ${DURATION_BUCKET_COLUMNS.map((c) => `${c} integer NOT NULL DEFAULT 0`).join(',\n        ')},
+        answer_sum_ms bigint NOT NULL DEFAULT 0,
+        answer_count integer NOT NULL DEFAULT 0,
+        mos_sum double precision NOT NULL DEFAULT 0,
+        mos_count integer NOT NULL DEFAULT 0,
+        relay_count integer NOT NULL DEFAULT 0,
+        connection_count integer NOT NULL DEFAULT 0,
+        -- A scope (provider or *, type or *) is one range scan by ${key}.
+        PRIMARY KEY (provider_id, type, ${key})
+      )`;
+}
+
+/**
+ * The first migration's statements (daily rollup only; see Migration20261125000000_stats_monthly
+ * for the monthly one). The triggers do not touch the rollup themselves: they queue the
  * call in `call_stats_pending` (a row per call, so concurrent transactions never contend there,
  * and nothing is added to the lock order of the transactions that end calls); the timers fold
  * the queue into the rollup with `call_stats_fold`, a second or so later.
@@ -110,41 +215,8 @@ export const rollupSql = {
        RETURN NULL;
      END $$`,
     `CREATE TRIGGER call_quality_summaries_stats_rollup AFTER INSERT ON call_quality_summaries FOR EACH ROW EXECUTE FUNCTION call_stats_on_summary()`,
-    // Folds up to \`batch\` queued calls into the rollup; returns how many it took. Safe to run on
-    // several instances at once (SKIP LOCKED, ordered upserts).
-    `CREATE FUNCTION call_stats_fold(batch integer) RETURNS integer LANGUAGE plpgsql AS $$
-     DECLARE
-       counted uuid[];
-       scored uuid[];
-       taken integer;
-     BEGIN
-       WITH picked AS (
-         DELETE FROM call_stats_pending WHERE (call_id, kind) IN (
-           SELECT call_id, kind FROM call_stats_pending ORDER BY call_id, kind LIMIT batch FOR UPDATE SKIP LOCKED)
-         RETURNING call_id, kind
-       )
-       SELECT array_agg(call_id) FILTER (WHERE kind = 'counts'), array_agg(call_id) FILTER (WHERE kind = 'quality'), count(*)
-         INTO counted, scored, taken FROM picked;
-       IF counted IS NOT NULL THEN${applyStatement(COUNT_COLUMNS, 'counted')};
-       END IF;
-       IF scored IS NOT NULL THEN${applyStatement(QUALITY_COLUMNS, 'scored')};
-       END IF;
-       RETURN taken;
-     END $$`,
-    // Recomputes the whole rollup from the calls, set-based (hash joins, not a lookup per call):
-    // for a backfill, or after a bulk load. The lock holds off folds and queueing meanwhile.
-    `CREATE FUNCTION call_stats_rebuild() RETURNS void LANGUAGE sql SET work_mem = '256MB' AS $$
-       LOCK TABLE call_stats_daily, call_stats_pending IN EXCLUSIVE MODE;
-       DELETE FROM call_stats_pending;
-       DELETE FROM call_stats_daily;
-       INSERT INTO call_stats_daily (provider_id, day, type, ${ADDITIVE.join(', ')})
-       SELECT k.provider_id, (c.created_at AT TIME ZONE 'UTC')::date, t.type, ${additiveColumns().join(', ')}
-         FROM (SELECT p.call_id, p.user_id AS provider_id FROM call_participants p UNION ALL SELECT id, '*' FROM calls) k
-         JOIN calls c ON c.id = k.call_id
-         CROSS JOIN LATERAL (VALUES (c.type), ('*')) AS t(type)
-        WHERE c.status IN (${finalList})
-        GROUP BY 1, 2, 3;
-     $$`,
+    foldFunction([DAILY]),
+    rebuildFunction([DAILY]),
     `SELECT call_stats_rebuild()`,
   ],
   down: [

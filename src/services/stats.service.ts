@@ -4,7 +4,7 @@ import { requireViewer, type Context } from '../context.js';
 import { CallType, Role } from '../entities/enums.js';
 import { badInput, forbidden } from '../errors.js';
 import type { AuditService } from './audit.service.js';
-import { ADDITIVE, DURATION_BUCKET_BOUNDS_S, DURATION_BUCKET_COLUMNS, FINAL_STATUSES, additiveColumns, durationBucket } from './stats-rollup.js';
+import { ADDITIVE, DAILY, DURATION_BUCKET_BOUNDS_S, DURATION_BUCKET_COLUMNS, FINAL_STATUSES, MONTHLY, additiveColumns, durationBucket, type RollupGrain } from './stats-rollup.js';
 import { userId } from './validation.js';
 
 export type StatsPeriod = 'DAY' | 'WEEK' | 'MONTH';
@@ -34,7 +34,7 @@ export interface StatsPoint {
 export interface CallStatsResult {
   from: Date | null;
   to: Date;
-  /** RAW: computed from the calls; ROLLUP: from the daily rollup (plus the calls of partial days at the edges and live calls). */
+  /** RAW: computed from the calls; ROLLUP: from the daily and monthly rollups (plus the calls of partial days at the edges and live calls). */
   source: 'RAW' | 'ROLLUP';
   sums: Sums;
   /** Calls not yet final (scheduled, ringing, active) in the range. */
@@ -57,9 +57,9 @@ const add = (a: Sums, b: Partial<Record<string, unknown>>): Sums => {
 /**
  * `callStats`: counts, rates, durations, answer times, quality and relay share over a range, in
  * SQL. Short ranges (up to `rollupAfterDays`) aggregate the calls themselves; longer ones and all
- * time read the daily rollup kept by triggers (`stats-rollup.ts`) for the whole days inside the
- * range, the calls themselves for the partial days at its edges, and live calls (not yet in the
- * rollup). Scope: a provider sees the calls they took part in, a patient theirs, an admin all (or
+ * time read the rollups kept by triggers (`stats-rollup.ts`) for the whole days inside the range
+ * (whole months from the monthly one when the series is by month), the calls themselves for the
+ * partial days at its edges, and live calls (not yet in the rollups). Scope: a provider sees the calls they took part in, a patient theirs, an admin all (or
  * one provider's with `providerId`).
  */
 export class StatsService {
@@ -67,7 +67,7 @@ export class StatsService {
 
   /**
    * Folds calls queued by the rollup triggers (ended, or newly summarized) into
-   * `call_stats_daily` (timers job; safe on several instances). Returns how many it took.
+   * `call_stats_daily` and `call_stats_monthly` (timers job; safe on several instances). Returns how many it took.
    */
   async fold(batch = 500): Promise<number> {
     const [row] = await this.deps.em!().execute<{ n: number }[]>(`SELECT call_stats_fold(?) AS n`, [batch]);
@@ -170,13 +170,16 @@ export function planStats(viewer: Viewer, filter: CallStatsFilter, rollupAfterDa
   if (!longRange || viewer.role === Role.PATIENT) {
     return { source: 'RAW', from, to, scope, queries: [rawQuery(scope, from, to, true)] };
   }
-  // Whole UTC days inside [from, to) from the rollup; the partial days at the edges raw; calls
-  // not yet final (not in the rollup) counted apart.
+  // Whole UTC days inside [from, to) from the rollups; the partial days at the edges raw; calls
+  // not yet final (not in the rollups) counted apart. A range that runs to now takes today from
+  // the rollups too: today's calls so far are all in them once final, as every earlier day's are
+  // (within a fold: a poll interval), so today is not read call by call.
   const firstDay = from ? startOfUtcDay(new Date(from.getTime() + DAY_MS - 1)) : null;
-  const lastDay = startOfUtcDay(to);
-  const queries = [rollupQuery(scope, firstDay, lastDay), liveQuery(scope, firstDay, lastDay)];
+  const current = to.getTime() >= now.getTime();
+  const lastDay = current ? new Date(startOfUtcDay(now).getTime() + DAY_MS) : startOfUtcDay(to);
+  const queries = [rollupQuery(scope, firstDay, lastDay), liveQuery(scope, firstDay, current ? to : lastDay)];
   if (from && firstDay && from < firstDay) queries.push(rawQuery(scope, from, firstDay, false));
-  if (lastDay < to) queries.push(rawQuery(scope, lastDay, to, false));
+  if (!current && lastDay < to) queries.push(rawQuery(scope, lastDay, to, false));
   return { source: 'ROLLUP', from, to, scope, queries };
 }
 
@@ -235,13 +238,37 @@ function rawQuery(scope: Scope, from: Date | null, to: Date, percentiles: boolea
   return { part: 'raw', sql, params };
 }
 
-/** Sums the rollup rows of the scope for days [firstDay, lastDay), per period and in total. */
+/**
+ * Sums the rollup rows of the scope for days [firstDay, lastDay), per period and in total. By
+ * month, whole months come from the monthly rollup and the days before and after them from the
+ * daily one; by day or week, everything from the daily one.
+ */
 function rollupQuery(scope: Scope, firstDay: Date | null, lastDay: Date): StatsQuery {
-  const params: unknown[] = [scope.user ?? '*', scope.type ?? '*'];
-  const range = (firstDay ? (params.push(dayOf(firstDay)), ` AND day >= ?::date`) : '') + (params.push(dayOf(lastDay)), ` AND day < ?::date`);
-  const trunc = scope.period.toLowerCase();
-  const sql = `SELECT date_trunc('${trunc}', day::timestamp) AS period, ${ADDITIVE.map((c) => `sum(${c}) AS ${c}`).join(', ')}
-       FROM call_stats_daily WHERE provider_id = ? AND type = ?${range}
+  const params: unknown[] = [];
+  /** The scope's rows of `grain` keyed within any of `ranges` ([start or unbounded, end)), keyed as `day`. */
+  const rows = (grain: RollupGrain, ranges: [Date | null, Date][]) => {
+    params.push(scope.user ?? '*', scope.type ?? '*');
+    const within = ranges.map(([start, end]) => {
+      const bounds = start ? [(params.push(dayOf(start)), `${grain.key} >= ?::date`)] : [];
+      bounds.push((params.push(dayOf(end)), `${grain.key} < ?::date`));
+      return bounds.join(' AND ');
+    });
+    return `SELECT ${grain.key} AS day, ${ADDITIVE.join(', ')} FROM ${grain.table}
+        WHERE provider_id = ? AND type = ? AND (${within.join(' OR ')})`;
+  };
+  const firstMonth = firstDay && startOfUtcMonth(firstDay).getTime() !== firstDay.getTime() ? nextUtcMonth(firstDay) : firstDay;
+  const lastMonth = startOfUtcMonth(lastDay);
+  let source: string;
+  if (scope.period === 'MONTH' && (!firstMonth || firstMonth < lastMonth)) {
+    const days: [Date | null, Date][] = [];
+    if (firstDay && firstMonth && firstDay < firstMonth) days.push([firstDay, firstMonth]);
+    if (lastMonth < lastDay) days.push([lastMonth, lastDay]);
+    source = rows(MONTHLY, [[firstMonth, lastMonth]]) + (days.length > 0 ? `\n      UNION ALL ${rows(DAILY, days)}` : '');
+  } else {
+    source = rows(DAILY, [[firstDay, lastDay]]);
+  }
+  const sql = `SELECT date_trunc('${scope.period.toLowerCase()}', day::timestamp) AS period, ${ADDITIVE.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+       FROM (${source}) r
       GROUP BY ROLLUP (1) ORDER BY 1 NULLS LAST`;
   return { part: 'rollup', sql, params };
 }
@@ -296,6 +323,14 @@ export function percentileFromBuckets(sums: Sums, q: number): number | null {
 
 function startOfUtcDay(at: Date): Date {
   return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}
+
+function startOfUtcMonth(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+function nextUtcMonth(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
 
 /** `date_trunc` of a UTC wall time comes back as a timestamp without zone: read it as UTC. */

@@ -321,7 +321,7 @@ export type StatsPeriod =
 export type StatsSource =
   /** The calls themselves (ranges up to STATS_ROLLUP_AFTER_DAYS, and patients): percentiles exact. */
   | 'RAW'
-  /** The daily rollup for whole days, the calls for partial edge days: counts exact, median/p90 interpolated from duration buckets. */
+  /** The rollups (daily, and monthly for whole months of a series by month) for whole days, the calls for partial edge days: counts exact, median/p90 interpolated from duration buckets. */
   | 'ROLLUP';
 
 export type AuditEventsQueryVariables = Exact<{
