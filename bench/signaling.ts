@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     'instructions-seconds': { type: 'string', default: '10' },
     'instructions-windows': { type: 'string', default: '3' },
     'instructions-warmup-seconds': { type: 'string', default: '20' },
+    'instructions-keep': { type: 'string' },
     'hot-path-iterations': { type: 'string', default: '20000' },
     'max-minutes': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
@@ -82,6 +83,7 @@ if (args.help) {
                                time here): --instructions-windows of --instructions-seconds at
                                --instructions-rate (100) after --instructions-warmup-seconds
                                (20); use --calls 10, setting calls up under valgrind is slow
+  --instructions-keep DIR      keep each counted window's callgrind dump in DIR (callgrind_annotate)
   --hot-path                   instead of the ramp: time each stage of the service's hot path in
                                this process, --hot-path-iterations each
   --max-minutes 10             hard limit on the whole run
@@ -170,6 +172,7 @@ try {
     await instructionsMode(run, {
       rate: num('instructions-rate'), durationMs: num('instructions-seconds') * 1000,
       windows: Math.max(1, num('instructions-windows')), warmupMs: num('instructions-warmup-seconds') * 1000,
+      keepDir: args['instructions-keep'],
     });
   } else if (args.profile) {
     await profileMode(run, { rate: num('profile-rate'), durationMs: num('profile-seconds') * 1000, intervalUs: num('profile-interval-us') });

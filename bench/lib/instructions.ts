@@ -5,7 +5,7 @@
  * collector threads included); the kernel's work for a syscall is not in them.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { chmod, copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,8 +48,12 @@ export async function instrument(pid: number, on: boolean): Promise<void> {
   await control(pid, [`--instr=${on ? 'on' : 'off'}`]);
 }
 
-/** Dumps `pid`'s counters since the last zero and returns the instructions they hold (`Ir`). */
-export async function dumpInstructions(dir: string, pid: number): Promise<number> {
+/**
+ * Dumps `pid`'s counters since the last zero and returns the instructions they hold (`Ir`); with
+ * `keepAs`, the dump (one file per thread that ran) is also copied to `keepAs.<n>`, for
+ * callgrind_annotate.
+ */
+export async function dumpInstructions(dir: string, pid: number, keepAs?: string): Promise<number> {
   const before = new Set(await readdir(dir));
   await control(pid, ['--dump']);
   // A large process may still be writing its dump when callgrind_control returns: wait for the
@@ -57,7 +61,10 @@ export async function dumpInstructions(dir: string, pid: number): Promise<number
   for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
     const fresh = (await readdir(dir)).filter((f) => f.startsWith(`callgrind.${pid}.out`) && !before.has(f));
     const totals = await Promise.all(fresh.map(async (file) => /^(?:totals|summary):\s+(\d+)/m.exec(await readFile(path.join(dir, file), 'utf8'))?.[1]));
-    if (fresh.length > 0 && totals.every((t) => t !== undefined)) return totals.reduce((sum, t) => sum + Number(t), 0);
+    if (fresh.length > 0 && totals.every((t) => t !== undefined)) {
+      if (keepAs) await Promise.all(fresh.map((file, i) => copyFile(path.join(dir, file), `${keepAs}.${i}`)));
+      return totals.reduce((sum, t) => sum + Number(t), 0);
+    }
   }
   throw new Error(`callgrind wrote no complete dump for ${pid} within two minutes`);
 }

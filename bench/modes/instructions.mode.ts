@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { spawnDefaults } from '../lib/child.js';
 import { callgrindNode, dumpInstructions, instrument } from '../lib/instructions.js';
 import { fixed, printTable } from '../lib/report.js';
@@ -14,6 +16,8 @@ export interface InstructionsOptions {
   windows: number;
   /** Load before counting, at the same rate, for V8 to finish compiling the hot path. */
   warmupMs: number;
+  /** A directory to keep each counted window's dump in (`<target>.window<n>.<thread>`), for callgrind_annotate. */
+  keepDir?: string;
 }
 
 /**
@@ -26,6 +30,7 @@ export interface InstructionsOptions {
  */
 export async function instructionsMode(run: BenchRun, options: InstructionsOptions): Promise<void> {
   const out = await tempDir('vw-calls-callgrind-');
+  if (options.keepDir) await mkdir(options.keepDir, { recursive: true });
   spawnDefaults.execPath = await callgrindNode(out.dir);
   spawnDefaults.startTimeoutMs = 600_000;
   process.env.BENCH_SERVICE_ENV ??= JSON.stringify({ TIMER_POLL_INTERVAL_MS: '60000', PRESENCE_LEASE_MS: '600000' });
@@ -56,7 +61,7 @@ export async function instructionsMode(run: BenchRun, options: InstructionsOptio
           await dumpInstructions(out.dir, target.server.pid);
           const started = performance.now();
           const result = await runStep(target, links, recorder, 2 + window, { ...step, durationMs: options.durationMs });
-          const total = await dumpInstructions(out.dir, target.server.pid);
+          const total = await dumpInstructions(out.dir, target.server.pid, options.keepDir && path.join(options.keepDir, `${name}.window${window + 1}`));
           const idle = idlePerMs * (performance.now() - started);
           windows.push((total - idle) / result.received);
           console.log(`${targetLabels[name] ?? name}, window ${window + 1}: ${result.received} of ${result.sent} messages delivered; ` +
