@@ -240,6 +240,24 @@ describe('the signaling lane (sendSignal and signals answered in front of graphq
     expect(await withDeadline(ann.closed, 5_000, 'the socket to close')).toBe(4409);
   });
 
+  it('closes with 4409 when an operation graphql-ws runs reuses the id of a signal in flight', async () => {
+    const { ann, callId } = await activeCall('dup-other');
+    ann.sendTogether(sendSignal('d', callId, 'a'), { id: 'd', type: 'subscribe', payload: { query: '{ me { id } }' } });
+    expect(await withDeadline(ann.closed, 5_000, 'the socket to close')).toBe(4409);
+  });
+
+  it('takes an id again once the client completed it, for a signal or any other operation', async () => {
+    const { ann, pia, callId } = await activeCall('reuse');
+    const inbox = subscribe(pia, SignalsDocument, { callId, afterSeq: 0 });
+    ann.sendTogether(sendSignal('r', callId, 'one'), { id: 'r', type: 'complete' }, sendSignal('r', callId, 'two'), { id: 'r', type: 'complete' });
+    ann.ws.send(JSON.stringify({ id: 'r', type: 'subscribe', payload: { query: '{ me { id } }' } }));
+    await ann.until(() => ann.of('r').some((f) => f.type === 'complete'), 'the answer to me');
+    expect(ann.of('r')).toEqual([{ id: 'r', type: 'next', payload: { data: { me: { id: 'ann' } } } }, { id: 'r', type: 'complete' }]);
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'one' });
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 2, payload: 'two' });
+    inbox.dispose();
+  });
+
   it('leaves a subscribe sent before the acknowledgement to graphql-ws, which closes with 4401', async () => {
     const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));

@@ -106,16 +106,29 @@ function argumentsOf(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs)
 
 const isResult = (value: Record<string, unknown> | ExecutionResult): value is ExecutionResult => 'errors' in value;
 
-export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Promise<ExecutionResult> {
+/**
+ * Runs a `sendSignal` plan: the envelope as relayed, or the result graphql-js would give when it
+ * failed (bad arguments, or what the service threw, located). {@link sentResult} shapes an envelope.
+ */
+export async function sendFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Promise<SignalEnvelope | ExecutionResult> {
   const values = argumentsOf(schema, plan, args);
   if (isResult(values)) return values;
   const ctx = args.contextValue as Context;
   try {
-    const envelope = await ctx.signaling.send(ctx, values.input as SendSignalInput);
-    return shape(plan, { seq: envelope.seq, toParticipantId: envelope.to, __typename: 'SendSignalResult' });
+    return await ctx.signaling.send(ctx, values.input as SendSignalInput);
   } catch (error) {
     return { data: null, errors: [locatedError(error, [plan.field], [plan.responseKey])] };
   }
+}
+
+/** The result graphql-js would give for a `sendSignal` plan that relayed `envelope`. */
+export function sentResult(plan: FastPlan, envelope: SignalEnvelope): ExecutionResult {
+  return shape(plan, { seq: envelope.seq, toParticipantId: envelope.to, __typename: 'SendSignalResult' });
+}
+
+export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Promise<ExecutionResult> {
+  const outcome = await sendFast(schema, plan, args);
+  return 'seq' in outcome ? sentResult(plan, outcome) : outcome;
 }
 
 let lastAt = Number.NaN;

@@ -1,13 +1,14 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
-import { executeFast, openSignalSession, renderSignal, type FastPlan } from './signal-fast-path.js';
+import { openSignalSession, renderSignal, sendFast, sentResult, type FastPlan } from './signal-fast-path.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
- * acknowledged, and the operations in flight by id. Every operation of the socket, the lane's and
- * graphql-ws's alike, is registered there, so ids stay unique across both and graphql-ws's own
- * cleanup (a `complete` it handles, the socket closing) reaches the lane's subscriptions too.
+ * acknowledged, and the operations in flight by id. The lane's `signals` subscriptions are
+ * registered there, so graphql-ws's own cleanup (the socket closing) reaches them too; its
+ * `sendSignal` operations in flight are kept by the lane, which sees every frame first and so
+ * keeps ids unique across both.
  */
 export interface LaneSocketState {
   acknowledged: boolean;
@@ -58,6 +59,16 @@ const optionalObject = (value: unknown) => value === undefined || value === null
  */
 export function signalLane(socket: WebSocket, state: () => LaneSocketState | undefined, options: LaneOptions) {
   let senderContext: Context | undefined;
+  /**
+   * The lane's `sendSignal` operations in flight, by id, each with a number of its own: kept here
+   * rather than among graphql-ws's operations, whose object (ids as keys, added and deleted per
+   * signal) costs a dictionary update each time; ids stay unique across both (see below).
+   */
+  const sending = new Map<string, number>();
+  let sends = 0;
+  /** The last query seen on this socket and its plan: a client sends the same one over and over. */
+  let lastQuery: string | undefined;
+  let lastPlan: FastPlan | null = null;
 
   const send = (frame: string) => {
     if (socket.readyState === socket.OPEN) socket.send(frame);
@@ -77,16 +88,17 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     socket.close(4500, 'Internal server error');
   };
 
-  const runMutation = async (ctx: LaneSocketState, id: string, plan: FastPlan, args: ExecutionArgs) => {
-    const token = {};
-    ctx.subscriptions[id] = token;
+  const runMutation = async (id: string, plan: FastPlan, args: ExecutionArgs) => {
+    const token = ++sends;
+    sending.set(id, token);
     try {
-      const result = await executeFast(options.schema, plan, args);
-      if (ctx.subscriptions[id] !== token) return;
-      sendResult(id, result);
+      const outcome = await sendFast(options.schema, plan, args);
+      // Completed by the client meanwhile (an unacknowledged send): nothing is answered.
+      if (sending.get(id) !== token) return;
+      sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
       sendComplete(id);
     } finally {
-      if (ctx.subscriptions[id] === token) delete ctx.subscriptions[id];
+      if (sending.get(id) === token) sending.delete(id);
     }
   };
 
@@ -160,19 +172,29 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     if (!isObject(message) || typeof message.id !== 'string' || message.id === '') return false;
     const id = message.id;
     if (message.type === 'complete') {
-      complete(ctx, id);
+      if (!sending.delete(id)) complete(ctx, id);
       return true;
     }
-    if (message.type !== 'subscribe' || !isObject(message.payload) || id in ctx.subscriptions) return false;
+    if (message.type !== 'subscribe') return false;
+    if (sending.has(id)) {
+      // What graphql-ws does for an id in use; it cannot see the lane's sends in flight.
+      socket.close(4409, `Subscriber for ${id} already exists`);
+      return true;
+    }
+    if (!isObject(message.payload) || id in ctx.subscriptions) return false;
     const payload = message.payload as SubscribePayload;
     if (typeof payload.query !== 'string' || !optionalObject(payload.variables) || !optionalObject(payload.extensions)) return false;
-    const plan = options.planOf(payload.query);
+    if (payload.query !== lastQuery) {
+      lastPlan = options.planOf(payload.query);
+      lastQuery = payload.query;
+    }
+    const plan = lastPlan;
     const name = payload.operationName;
     if (!plan || !(name === undefined || name === null || name === plan.operation.name?.value) || !options.admits()) return false;
     const args = { variableValues: (payload.variables ?? undefined) as Record<string, unknown> | undefined } as ExecutionArgs;
     if (plan.kind === 'sendSignal') {
       (args as { contextValue: unknown }).contextValue = senderContext ??= options.context();
-      runMutation(ctx, id, plan, args).catch(fail);
+      runMutation(id, plan, args).catch(fail);
     } else {
       (args as { contextValue: unknown }).contextValue = options.context();
       runSubscription(ctx, id, plan, args).catch(fail);

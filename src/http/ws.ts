@@ -48,8 +48,9 @@ function coalesceWrites(socket: WebSocket): void {
   if (!tcp) return;
   const send = socket.send.bind(socket) as (data: unknown, cb?: (error?: Error) => void) => void;
   let corked = false;
-  socket.send = ((data: unknown, ...rest: unknown[]) => {
-    const callback = rest.find((arg): arg is (error?: Error) => void => typeof arg === 'function');
+  // ws's send(data, options?, callback?): the callback is the last function given, if any.
+  socket.send = ((data: unknown, options?: unknown, cb?: unknown) => {
+    const callback = typeof options === 'function' ? options : typeof cb === 'function' ? cb : undefined;
     if (!corked) {
       corked = true;
       tcp.cork();

@@ -88,8 +88,10 @@ export class SignalingService {
   /** Relays one signal to a participant's inbox. Resolves with the envelope as stored. */
   async send(ctx: Context, input: SendSignalInput): Promise<SignalEnvelope> {
     const viewer = requireViewer(ctx);
-    const callId = uuid(input.callId, 'callId');
-    const members = this.fresh(callId) ?? (await this.membership(callId));
+    // A call with a cached view has an id already checked (and lower-cased) when it was loaded.
+    const cached = this.fresh(input.callId);
+    const callId = cached ? input.callId : uuid(input.callId, 'callId');
+    const members = cached ?? (await this.membership(callId));
     const me = members?.participants.get(viewer.id);
     if (!members || !me) throw notFound('call');
     if (members.status !== CallStatus.ACTIVE) {

@@ -6,17 +6,20 @@ import { inboxTopic, type SignalLog } from './signal-log.js';
 interface Inbox {
   kept: KeptSignals;
   lastAppendAt: number;
+  /** Its topic, made once: publishing to it then costs no string building or hashing per signal. */
+  topic: string;
 }
 
 /** How long an idle inbox keeps its numbering: longer than any call, so seq never restarts mid-call. */
 export const INBOX_IDLE_MS = 12 * 3_600_000;
 
 /**
- * The one-process {@link SignalLog}: inboxes in a Map, their signals kept off the JS heap
+ * The one-process {@link SignalLog}: inboxes in Maps by call and recipient, their signals kept off the JS heap
  * ({@link KeptSignals}), expired by age as they are touched and by a sweep.
  */
 export class MemorySignalLog implements SignalLog {
-  private readonly inboxes = new Map<string, Inbox>();
+  /** Inboxes by call, then by recipient. */
+  private readonly calls = new Map<string, Map<string, Inbox>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -31,20 +34,21 @@ export class MemorySignalLog implements SignalLog {
   }
 
   async append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope> {
-    const key = inboxTopic(signal.callId, signal.to);
-    let inbox = this.inboxes.get(key);
-    if (!inbox) this.inboxes.set(key, (inbox = { kept: new KeptSignals(), lastAppendAt: 0 }));
+    let inboxes = this.calls.get(signal.callId);
+    if (!inboxes) this.calls.set(signal.callId, (inboxes = new Map()));
+    let inbox = inboxes.get(signal.to);
+    if (!inbox) inboxes.set(signal.to, (inbox = { kept: new KeptSignals(), lastAppendAt: 0, topic: inboxTopic(signal.callId, signal.to) }));
     const at = Date.now();
     inbox.kept.expire(at - this.retentionMs);
     inbox.lastAppendAt = at;
     const seq = inbox.kept.append(at, signal.from, signal.kind, signal.payload);
     const envelope: SignalEnvelope = { seq, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at };
-    await this.pubsub.publish(key, envelope);
+    await this.pubsub.publish(inbox.topic, envelope);
     return envelope;
   }
 
   async readAfter(callId: string, to: string, afterSeq: number) {
-    const inbox = this.inboxes.get(inboxTopic(callId, to));
+    const inbox = this.calls.get(callId)?.get(to);
     if (!inbox) return { entries: [], firstKept: 1 };
     inbox.kept.expire(Date.now() - this.retentionMs);
     return {
@@ -55,15 +59,18 @@ export class MemorySignalLog implements SignalLog {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    this.inboxes.clear();
+    this.calls.clear();
   }
 
   /** Drops expired entries everywhere, and forgets inboxes idle for {@link INBOX_IDLE_MS}. */
   private sweep(): void {
     const now = Date.now();
-    for (const [key, inbox] of this.inboxes) {
-      inbox.kept.expire(now - this.retentionMs);
-      if (now - inbox.lastAppendAt > INBOX_IDLE_MS) this.inboxes.delete(key);
+    for (const [callId, inboxes] of this.calls) {
+      for (const [to, inbox] of inboxes) {
+        inbox.kept.expire(now - this.retentionMs);
+        if (now - inbox.lastAppendAt > INBOX_IDLE_MS) inboxes.delete(to);
+      }
+      if (inboxes.size === 0) this.calls.delete(callId);
     }
   }
 }
