@@ -2,6 +2,12 @@ import { endQuietly, offer, type PubSub, type Sink } from './pubsub.js';
 import { pullFrom } from './subscriber-queue.js';
 
 /**
+ * What {@link MemoryPubSub.publish} returns: one promise settled once, since nothing is left to
+ * wait for when it returns (a caller can tell it apart from a publish that is still under way).
+ */
+export const PUBLISHED: Promise<void> = Promise.resolve();
+
+/**
  * The in-process {@link PubSub} used when no `REDIS_URL` is set: one instance, no network.
  * `publish` hands the payload to each listener before it returns. An iterator subscriber has its
  * own queue, so a slow reader does not hold up the others; a queue that grows beyond `maxQueued`
@@ -12,10 +18,11 @@ export class MemoryPubSub implements PubSub {
 
   constructor(private readonly maxQueued = 1_000) {}
 
-  async publish(topic: string, payload: object): Promise<void> {
+  /** Hands the payload to every listener before it returns; resolves with {@link PUBLISHED}. */
+  publish(topic: string, payload: object): Promise<void> {
     const sinks = this.sinks.get(topic);
-    if (!sinks) return;
-    for (const sink of sinks) if (!offer(sink, payload)) this.drop(topic, sink);
+    if (sinks) for (const sink of sinks) if (!offer(sink, payload)) this.drop(topic, sink);
+    return PUBLISHED;
   }
 
   async listen<T extends object>(topic: string, sink: Sink<T>): Promise<() => Promise<void>> {
