@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { SignJWT } from 'jose';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     patients: { type: 'string', default: '20000' },
     days: { type: 'string', default: '1095' },
     iterations: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '100' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     keep: { type: 'boolean', default: false },
     seeded: { type: 'string' },
@@ -43,7 +45,9 @@ if (args.help) {
   --calls 1000000       calls to seed (with two participants each)
   --providers 200       providers; --patients 20000 patients
   --days 1095           spread over this many days back from now
-  --iterations 200      timed runs of each case (after 10 warm-up runs); the admin 30-day case runs a fifth as many
+  --iterations 200      timed runs of each case; the admin 30-day case runs a fifth as many
+  --warmup 100          untimed rounds before them (a fifth as many for the admin 30-day case), so
+                        that both processes' JavaScript is compiled before it is timed
   --database-url URL    PostgreSQL where a bench_<random> database is created and dropped
   --keep                keep the seeded database (its name is printed) to look at its plans afterwards
   --seeded NAME         time against a database an earlier run kept (--keep), on the server of
@@ -75,11 +79,13 @@ interface Timing {
  * 10 warm-up rounds: whatever the machine does meanwhile (a checkpoint, autovacuum, the other
  * process) falls on all of them alike, so their ratio compares like with like.
  */
-async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[]): Promise<Timing[]> {
+/** Runs the ways in turn, `warmup` untimed rounds and then `iterations` timed ones; `onTimed` is called as the timed rounds begin. */
+async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[], warmup = num('warmup'), onTimed?: () => void): Promise<Timing[]> {
   const samples = ways.map(() => [] as number[]);
-  for (let round = -10; round < iterations; round++) {
+  for (let round = -warmup; round < iterations; round++) {
+    if (round === 0) onTimed?.();
     for (let k = 0; k < ways.length; k++) {
-      const i = (round + 10 + k) % ways.length;
+      const i = (round + warmup + k) % ways.length;
       const started = performance.now();
       await ways[i]!();
       if (round >= 0) samples[i]!.push(performance.now() - started);
@@ -88,8 +94,8 @@ async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[]
   return samples.map(summarize);
 }
 
-async function time(iterations: number, run: () => Promise<unknown>): Promise<Timing> {
-  return (await timeTogether(iterations, [run]))[0]!;
+async function time(iterations: number, run: () => Promise<unknown>, onTimed?: () => void): Promise<Timing> {
+  return (await timeTogether(iterations, [run], num('warmup'), onTimed))[0]!;
 }
 
 function summarize(samples: number[]): Timing {
@@ -159,6 +165,11 @@ try {
     },
   });
   const httpUrl = server.url.replace(/^ws/, 'http');
+  /** The server process's CPU time so far (user + system, from /proc; 10 ms ticks). */
+  const serverCpuMs = () => {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  };
   const token = (viewer: typeof admin) => new SignJWT({ role: viewer.role.toLowerCase() }).setProtectedHeader({ alg: 'HS256' }).setSubject(viewer.id)
     .setExpirationTime('2h').sign(new TextEncoder().encode(BENCH_JWT_SECRET));
   const tokens = new Map([[provider.id, await token(provider)], [admin.id, await token(admin)]]);
@@ -192,10 +203,10 @@ try {
   const HISTORY = `query ($after: String) { calls(first: 50, after: $after) { edges { cursor node { id status type createdAt durationMs
     participants { user { id role } role status } } } pageInfo { endCursor hasNextPage } } }`;
 
-  type Case = { name: string; target: string; iterations: number; service: () => Promise<unknown>; http: () => Promise<unknown>; direct: () => Promise<unknown> };
+  type Case = { name: string; target: string; iterations: number; warmup: number; service: () => Promise<unknown>; http: () => Promise<unknown>; direct: () => Promise<unknown> };
   const now = new Date();
-  const statsCase = (name: string, target: string, viewer: typeof admin, filter: StatsModule.CallStatsFilter, iterations: number): Case => ({
-    name, target, iterations,
+  const statsCase = (name: string, target: string, viewer: typeof admin, filter: StatsModule.CallStatsFilter, iterations: number, warmup = num('warmup')): Case => ({
+    name, target, iterations, warmup,
     service: () => stats.callStats(context(viewer), filter),
     http: () => graphql(viewer, STATS, { filter: { ...filter, from: filter.from?.toISOString() } }),
     direct: async () => {
@@ -210,7 +221,7 @@ try {
   const { rows: [deep] } = await db.query(`SELECT created_at, id FROM calls ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(Number(counts.calls) * 0.9)]);
   const deepCursor = encodeCursor({ at: deep.created_at, id: deep.id });
   const historyCase: Case = {
-    name: 'history page 50 at 90% depth (admin)', target: 'a few ms', iterations: num('iterations'),
+    name: 'history page 50 at 90% depth (admin)', target: 'a few ms', iterations: num('iterations'), warmup: num('warmup'),
     service: async () => {
       const ctx = context(admin);
       const page = await queries.list(ctx, {}, 50, deepCursor);
@@ -226,7 +237,7 @@ try {
   const iterations = num('iterations');
   const cases: Case[] = [
     statsCase(`provider, 30 days (${provider.id})`, 'a few ms', provider, { from: new Date(now.getTime() - 30 * DAY) }, iterations),
-    statsCase('admin, 30 days', '< 150 ms', admin, { from: new Date(now.getTime() - 30 * DAY) }, Math.max(20, Math.floor(iterations / 5))),
+    statsCase('admin, 30 days', '< 150 ms', admin, { from: new Date(now.getTime() - 30 * DAY) }, Math.max(20, Math.floor(iterations / 5)), Math.max(10, Math.floor(num('warmup') / 5))),
     statsCase('admin, all time (rollup)', '< 10 ms', admin, {}, iterations),
     statsCase(`provider, all time (rollup)`, '(not set)', provider, {}, iterations),
     statsCase('admin, 365 days by week (rollup + edge days)', '(not set)', admin, { from: new Date(now.getTime() - 365 * DAY), groupBy: 'WEEK' }, iterations),
@@ -234,19 +245,27 @@ try {
   ];
 
   log('');
-  log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'http/pg'.padStart(8)}`);
+  log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'http/pg'.padStart(8)} ${'server CPU'.padStart(10)}`);
   const fmt = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)}`.padStart(18);
   for (const c of cases) {
-    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http])) as [Timing, Timing, Timing];
-    log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x`);
+    let cpuBefore = 0;
+    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http], c.warmup, () => (cpuBefore = serverCpuMs()))) as [Timing, Timing, Timing];
+    const cpu = (serverCpuMs() - cpuBefore) / c.iterations;
+    log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x ${cpu.toFixed(2).padStart(7)} ms`);
   }
+  // What any request over HTTP costs, with no statement of the stats or history: the token check,
+  // the context, Apollo and one primary-key read of the viewer.
+  let cpuBefore = 0;
+  const floor = await time(iterations, () => graphql(provider, `{ me { id role } }`, {}), () => (cpuBefore = serverCpuMs()));
+  const floorCpu = (serverCpuMs() - cpuBefore) / iterations;
+  log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor)} ${''.padStart(7)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
   const auditOnly = await time(iterations, () => audit.recordNow(orm.em.fork() as Context['em'], { actor: admin, action: 'bench.audit', targetType: 'calls', outcome: 'SUCCESS' }));
   const pageOnly = await time(iterations, async () => {
     const { sql, params } = historyStatement(admin, {}, 50, deepCursor);
     await (orm.em.fork() as Context['em']).execute(sql, params);
   });
   log(`\nparts of the service's cost: one audit row (recordNow) p50 ${auditOnly.p50.toFixed(2)} ms; the history page statement (with participants) through the ORM p50 ${pageOnly.p50.toFixed(2)} ms`);
-  log('\n(ms; ratios of medians. "service": StatsService / CallQueryService in this process on the ORM, with the audit row each read writes; "HTTP": the whole GraphQL request to the built service.)');
+  log('\n(ms; ratios of medians. "service": StatsService / CallQueryService in this process on the ORM, with the audit row each read writes; "HTTP": the whole GraphQL request to the built service; "server CPU": the service process\'s CPU time per HTTP request of the timed rounds, from /proc in 10 ms ticks.)');
 
   agent.destroy();
   await server.stop();
