@@ -313,3 +313,45 @@ describe('a reader that stops reading', () => {
     reader.ws.close();
   });
 });
+
+describe('views of calls read for signaling', () => {
+  let counted: TestApp;
+  const countedTokens: Record<string, string> = {};
+  const countedSockets = new DeviceSockets(() => counted.wsUrl, countedTokens);
+  const statements: string[] = [];
+  let counting = false;
+  beforeAll(async () => {
+    // No timer round while statements are counted.
+    counted = await startApp({ TIMER_POLL_INTERVAL_MS: '60000' }, { onQuery: (sql) => void (counting && statements.push(sql)) });
+    Object.assign(countedTokens, await counted.signIn([['ada', 'provider'], ['pat', 'patient'], ['sam', 'patient'], ['kim', 'patient']]));
+  });
+  afterAll(async () => {
+    await countedSockets.closeAll();
+    await counted?.close();
+  });
+
+  it('are read in one statement for every call a read of the socket needs, however many calls', async () => {
+    const ada = await countedSockets.connect('ada', 'ada-desk-views');
+    const callIds: string[] = [];
+    for (const patient of ['pat', 'sam', 'kim']) {
+      const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: [patient] } })).data!.initiateCall.id;
+      await request(await countedSockets.connect(patient, `${patient}-tab-views`), AnswerCallDocument, { callId });
+      await request(ada, JoinCallDocument, { callId });
+      callIds.push(callId);
+    }
+    // Every change to a call dropped its view: the first signal into each needs it read again.
+    const raw = await openRawSocket(counted.wsUrl, countedTokens.ada!, 'ada-desk-views');
+    counting = true;
+    raw.sendTogether(...callIds.map((callId, i) => ({ id: `v${i}`, type: 'subscribe', payload: { query: SEND, variables: { input: { callId, kind: 'RENEGOTIATE', payload: `to call ${i}` } } } })));
+    await raw.until(() => callIds.every((_, i) => raw.of(`v${i}`).some((f) => f.type === 'complete')), 'the answers');
+    counting = false;
+    expect(callIds.map((_, i) => raw.of(`v${i}`)[0]?.payload)).toEqual([
+      { data: { sendSignal: { seq: 1, toParticipantId: 'pat' } } },
+      { data: { sendSignal: { seq: 1, toParticipantId: 'sam' } } },
+      { data: { sendSignal: { seq: 1, toParticipantId: 'kim' } } },
+    ]);
+    const views = statements.filter((sql) => /FROM calls c JOIN call_participants p/.test(sql));
+    expect(views).toHaveLength(1);
+    raw.ws.close();
+  });
+});

@@ -39,6 +39,12 @@ const MEMBERSHIP_STALE_MS = 12_000;
 /** A call nobody signalled in for this long stops being watched (its view is dropped). */
 const WATCH_IDLE_MS = 60_000;
 
+/** A call's view asked for and not read yet. */
+interface Loading {
+  promise: Promise<Membership | null>;
+  settle: { resolve: (view: Membership | null) => void; reject: (error: unknown) => void };
+}
+
 /** The subscription to one call's events that keeps its cached view honest. */
 interface Watch {
   live: Promise<AsyncIterableIterator<object>>;
@@ -55,6 +61,8 @@ export class SignalingService {
   private readonly memberships = new Map<string, Membership>();
   private readonly refreshing = new Map<string, Promise<Membership | null>>();
   private readonly watches = new Map<string, Watch>();
+  /** Calls whose view is to be read in the statement of this turn of the event loop ({@link load}). */
+  private loading: Map<string, Loading> | null = null;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -286,17 +294,47 @@ export class SignalingService {
     }
   }
 
-  private async load(callId: string): Promise<Membership | null> {
-    const rows = await this.deps.em().execute<{ status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
-      `SELECT c.status, p.user_id, p.status AS participant_status, p.device_id
-         FROM calls c JOIN call_participants p ON p.call_id = c.id WHERE c.id = ?`,
-      [callId],
-    );
-    if (rows.length === 0) return null;
-    return {
-      status: rows[0]!.status,
-      participants: new Map(rows.map((r) => [r.user_id, { status: r.participant_status, deviceId: r.device_id }])),
-      loadedAt: Date.now(),
-    };
+  /**
+   * The view of a call from the database. Loads asked for in one turn of the event loop share one
+   * statement: calls set up together go stale together, and their refreshes would otherwise each
+   * take a pooled connection at once (50 calls, 50 statements and up to a pool's worth of new
+   * connections every TTL; bench/README.md).
+   */
+  private load(callId: string): Promise<Membership | null> {
+    let batch = this.loading;
+    if (!batch) {
+      const next = (batch = this.loading = new Map());
+      setImmediate(() => {
+        if (this.loading === next) this.loading = null;
+        this.loadAll(next);
+      });
+    }
+    let waiting = batch.get(callId);
+    if (!waiting) {
+      let settle!: Loading['settle'];
+      const promise = new Promise<Membership | null>((resolve, reject) => (settle = { resolve, reject }));
+      batch.set(callId, (waiting = { promise, settle }));
+    }
+    return waiting.promise;
+  }
+
+  private loadAll(batch: Map<string, Loading>): void {
+    const ids = [...batch.keys()];
+    this.deps.em().execute<{ id: string; status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
+      `SELECT c.id, c.status, p.user_id, p.status AS participant_status, p.device_id
+         FROM calls c JOIN call_participants p ON p.call_id = c.id WHERE c.id IN (?)`,
+      [ids],
+    ).then((rows) => {
+      const loadedAt = Date.now();
+      const views = new Map<string, Membership>();
+      for (const r of rows) {
+        let view = views.get(r.id);
+        if (!view) views.set(r.id, (view = { status: r.status, participants: new Map(), loadedAt }));
+        view.participants.set(r.user_id, { status: r.participant_status, deviceId: r.device_id });
+      }
+      for (const [callId, { settle }] of batch) settle.resolve(views.get(callId) ?? null);
+    }, (error: unknown) => {
+      for (const { settle } of batch.values()) settle.reject(error);
+    });
   }
 }
