@@ -15,7 +15,10 @@ export async function openOrm(url: string, onQuery?: (sql: string) => void): Pro
     entities,
     extensions: [Migrator],
     migrations: { migrationsList: migrations, snapshot: false, transactional: true, allOrNothing: true, silent: true },
-    pool: { min: 0, max: 10 },
+    // Connections are kept a minute, and two always: the timers, presence and signaling's views
+    // query every few seconds, and with pg's 10 s default a connection was closed and opened
+    // again between two of them (a new backend process each time, on the database's cores).
+    pool: { min: 2, max: 10, idleTimeoutMillis: 60_000 },
     ensureDatabase: false,
     debug: false,
     colors: false,
