@@ -320,11 +320,13 @@ export class SignalingService {
 
   private loadAll(batch: Map<string, Loading>): void {
     const ids = [...batch.keys()];
-    this.deps.em().execute<{ id: string; status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
+    // Started inside a promise: this runs from setImmediate, where a synchronous throw (the
+    // database closed meanwhile) would end the process instead of failing the batch's loads.
+    Promise.resolve().then(() => this.deps.em().execute<{ id: string; status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
       `SELECT c.id, c.status, p.user_id, p.status AS participant_status, p.device_id
          FROM calls c JOIN call_participants p ON p.call_id = c.id WHERE c.id IN (?)`,
       [ids],
-    ).then((rows) => {
+    )).then((rows) => {
       const loadedAt = Date.now();
       const views = new Map<string, Membership>();
       for (const r of rows) {
