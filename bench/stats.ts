@@ -6,7 +6,6 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { SignJWT } from 'jose';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,7 @@ import { Role } from '../src/entities/enums.js';
 import { buildService, importBuilt } from './lib/build.js';
 import { spawnServer, killAllChildren } from './lib/child.js';
 import { createDatabase, dropAllDatabases, existingDatabase } from './lib/database.js';
+import { cpuMicros } from './lib/proc.js';
 import { tempDir, removeAllTempDirs } from './lib/temp-dirs.js';
 import { seed } from './stats/seed.js';
 import { BENCH_JWT_SECRET } from './targets/service-calls.js';
@@ -55,6 +55,10 @@ if (args.help) {
   process.exit(0);
 }
 const num = (name: keyof typeof args) => Number(args[name]);
+if (!(num('iterations') >= 1) || !(num('warmup') >= 0)) {
+  console.error('--iterations must be at least 1 and --warmup at least 0');
+  process.exit(2);
+}
 const log = (line: string) => console.log(line);
 let cleaning = false;
 const cleanup = async () => {
@@ -76,14 +80,14 @@ interface Timing {
 
 /**
  * Times the ways of one case taking turns, one run of each per round (the order rotating), after
- * 10 warm-up rounds: whatever the machine does meanwhile (a checkpoint, autovacuum, the other
- * process) falls on all of them alike, so their ratio compares like with like.
+ * `warmup` untimed rounds: whatever the machine does meanwhile (a checkpoint, autovacuum, the other
+ * process) falls on all of them alike, so their ratio compares like with like. `onTimed` runs as
+ * the timed rounds begin.
  */
-/** Runs the ways in turn, `warmup` untimed rounds and then `iterations` timed ones; `onTimed` is called as the timed rounds begin. */
-async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[], warmup = num('warmup'), onTimed?: () => void): Promise<Timing[]> {
+async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[], warmup = num('warmup'), onTimed?: () => Promise<unknown>): Promise<Timing[]> {
   const samples = ways.map(() => [] as number[]);
   for (let round = -warmup; round < iterations; round++) {
-    if (round === 0) onTimed?.();
+    if (round === 0) await onTimed?.();
     for (let k = 0; k < ways.length; k++) {
       const i = (round + warmup + k) % ways.length;
       const started = performance.now();
@@ -94,7 +98,7 @@ async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[]
   return samples.map(summarize);
 }
 
-async function time(iterations: number, run: () => Promise<unknown>, onTimed?: () => void): Promise<Timing> {
+async function time(iterations: number, run: () => Promise<unknown>, onTimed?: () => Promise<unknown>): Promise<Timing> {
   return (await timeTogether(iterations, [run], num('warmup'), onTimed))[0]!;
 }
 
@@ -166,10 +170,7 @@ try {
   });
   const httpUrl = server.url.replace(/^ws/, 'http');
   /** The server process's CPU time so far (user + system, from /proc; 10 ms ticks). */
-  const serverCpuMs = () => {
-    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-  };
+  const serverCpuMs = async () => (await cpuMicros(server.pid)) / 1000;
   const token = (viewer: typeof admin) => new SignJWT({ role: viewer.role.toLowerCase() }).setProtectedHeader({ alg: 'HS256' }).setSubject(viewer.id)
     .setExpirationTime('2h').sign(new TextEncoder().encode(BENCH_JWT_SECRET));
   const tokens = new Map([[provider.id, await token(provider)], [admin.id, await token(admin)]]);
@@ -249,15 +250,15 @@ try {
   const fmt = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)}`.padStart(18);
   for (const c of cases) {
     let cpuBefore = 0;
-    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http], c.warmup, () => (cpuBefore = serverCpuMs()))) as [Timing, Timing, Timing];
-    const cpu = (serverCpuMs() - cpuBefore) / c.iterations;
+    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http], c.warmup, async () => (cpuBefore = await serverCpuMs()))) as [Timing, Timing, Timing];
+    const cpu = ((await serverCpuMs()) - cpuBefore) / c.iterations;
     log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x ${cpu.toFixed(2).padStart(7)} ms`);
   }
   // What any request over HTTP costs, with no statement of the stats or history: the token check,
   // the context, Apollo and one primary-key read of the viewer.
   let cpuBefore = 0;
-  const floor = await time(iterations, () => graphql(provider, `{ me { id role } }`, {}), () => (cpuBefore = serverCpuMs()));
-  const floorCpu = (serverCpuMs() - cpuBefore) / iterations;
+  const floor = await time(iterations, () => graphql(provider, `{ me { id role } }`, {}), async () => (cpuBefore = await serverCpuMs()));
+  const floorCpu = ((await serverCpuMs()) - cpuBefore) / iterations;
   log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor)} ${''.padStart(7)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
   const auditOnly = await time(iterations, () => audit.recordNow(orm.em.fork() as Context['em'], { actor: admin, action: 'bench.audit', targetType: 'calls', outcome: 'SUCCESS' }));
   const pageOnly = await time(iterations, async () => {

@@ -335,7 +335,8 @@ export class SignalingService {
         view.participants.set(r.user_id, { status: r.participant_status, deviceId: r.device_id });
       }
       for (const [callId, { settle }] of batch) settle.resolve(views.get(callId) ?? null);
-    }, (error: unknown) => {
+    }).catch((error: unknown) => {
+      // Whatever failed, no load of the batch is left waiting (a settled one ignores this).
       for (const { settle } of batch.values()) settle.reject(error);
     });
   }
