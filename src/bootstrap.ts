@@ -17,6 +17,7 @@ import { devSecret } from './db/dev-secrets.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { openOrm, type Orm } from './db/orm.js';
 import { describe, formatError, unauthenticated } from './errors.js';
+import { setHeapGrowth } from './heap.js';
 import { depthLimit } from './http/depth-limit.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { attachGraphqlWs } from './http/ws.js';
@@ -106,6 +107,7 @@ async function start(
   shutdown: () => Promise<void>,
 ): Promise<App> {
   const started = Date.now();
+  setHeapGrowth(config.heapGrowingPercent);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger);

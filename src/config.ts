@@ -65,6 +65,11 @@ export interface Config {
   quality: QualityConfig;
   /** `STATS_ROLLUP_AFTER_DAYS`: callStats over a longer range (or all time) reads the rollups (default 31). */
   statsRollupAfterDays: number;
+  /**
+   * `HEAP_GROWING_PERCENT`: the JS heap may grow to (1 + this / 100) times what the last full
+   * collection left before the next one (default 200; 0 leaves it to V8). See src/heap.ts.
+   */
+  heapGrowingPercent: number;
 }
 
 /** Quality reports: how often, how long samples are kept, and the warning thresholds. */
@@ -240,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     statsRollupAfterDays: int('STATS_ROLLUP_AFTER_DAYS', 31, 1, 3_660),
+    heapGrowingPercent: int('HEAP_GROWING_PERCENT', 200, 0, 900),
   };
   // Unset, it follows a smaller MAX_REQUEST_BYTES; set, it must fit in one.
   if (!env.TRANSCRIPT_MAX_BYTES) config.recording.transcriptMaxBytes = Math.min(config.recording.transcriptMaxBytes, config.maxRequestBytes);
