@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { MemoryReport, ParentMessage, PausesReport, ProfileWritten, Ready } from '../servers/ipc.js';
+import type { Collected, MemoryReport, ParentMessage, PausesReport, ProfileWritten, Ready } from '../servers/ipc.js';
 
 /** A server under test, running in a child process of its own. */
 export interface ChildServer {
@@ -9,6 +9,8 @@ export interface ChildServer {
   url: string;
   /** RSS and heap of the child after a full GC. */
   memory(): Promise<MemoryReport>;
+  /** Has the child run full collections; resolves once they are done. */
+  collect(): Promise<void>;
   /** Starts counting event-loop delay and GC pauses afresh. */
   resetPauses(): void;
   /** Event-loop delay and GC pauses since {@link resetPauses}. */
@@ -90,6 +92,7 @@ export async function spawnServer(file: string, given: SpawnOptions = {}): Promi
     pid: child.pid!,
     url: ready.url,
     memory: () => ask<MemoryReport>({ type: 'memory' }, 'memory'),
+    collect: async () => void (await ask<Collected>({ type: 'collect' }, 'collected')),
     resetPauses: () => send({ type: 'pauses-reset' }),
     pauses: () => ask<PausesReport>({ type: 'pauses' }, 'pauses'),
     startProfile: (intervalUs) => send({ type: 'profile-start', intervalUs }),

@@ -70,9 +70,12 @@ export async function ramp(
   onStep: (result: StepResult & { attempts: number }) => void,
 ): Promise<RampResult> {
   let step = 1;
-  // Long enough for the garbage of setting the calls up (for the service: GraphQL mutations, ORM
-  // work, audit rows) to be collected, so the steps measure relaying, not the aftermath of setup.
+  // Long enough for the relaying code to be compiled. Then the garbage of setting the calls up (for
+  // the service: GraphQL mutations, ORM work, audit rows) is collected by full collections, so the
+  // steps measure relaying, not the aftermath of setup: a server whose heap may grow well past its
+  // live size (the service's HEAP_GROWING_PERCENT) would otherwise collect it during a step.
   await runStep(target, links, recorder, step, { ...options, rate: rates[0]!, durationMs: options.warmupMs });
+  await target.server.collect();
   const steps: StepResult[] = [];
   let saturationRate = 0;
   let saturationIsLowerBound = false;

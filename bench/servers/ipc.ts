@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
-import { memoryReport, pausesReport, resetPauses, startAllocations, startProfile, stopAllocations, stopProfile } from './probes.js';
+import { collect, memoryReport, pausesReport, resetPauses, startAllocations, startProfile, stopAllocations, stopProfile } from './probes.js';
 
 /**
  * The child side of the bench's IPC: tells the parent where the server listens, answers memory
@@ -19,6 +19,11 @@ export interface MemoryReport {
   rss: number;
   heapUsed: number;
   external: number;
+}
+
+/** Answers `collect`: the child's heap has been through full collections. */
+export interface Collected {
+  type: 'collected';
 }
 
 export interface ProfileWritten {
@@ -42,6 +47,8 @@ export interface PausesReport {
 
 export type ParentMessage =
   | { type: 'memory' }
+  /** Full collections now, so garbage left from setting calls up is not collected during a measured step. */
+  | { type: 'collect' }
   | { type: 'pauses-reset' }
   | { type: 'pauses' }
   | { type: 'exit' }
@@ -57,11 +64,13 @@ export type ParentMessage =
 /** Reports `ready`, then answers the parent's requests (see {@link ParentMessage}) until told to exit. */
 export function serveParent(ready: Ready, close: () => Promise<void>): void {
   if (!process.send) throw new Error('run this file through bench/signaling.ts (it needs an IPC channel)');
-  const answer = (work: Promise<MemoryReport | PausesReport | ProfileWritten>) => void work.then((report) => process.send!(report));
+  const answer = (work: Promise<MemoryReport | PausesReport | ProfileWritten | Collected>) => void work.then((report) => process.send!(report));
   process.on('message', (message: ParentMessage) => {
     switch (message.type) {
       case 'memory':
         return answer(memoryReport());
+      case 'collect':
+        return answer(collect());
       case 'pauses-reset':
         return resetPauses();
       case 'pauses':

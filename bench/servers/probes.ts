@@ -6,18 +6,25 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import type { MemoryReport, PausesReport, ProfileWritten } from './ipc.js';
+import type { Collected, MemoryReport, PausesReport, ProfileWritten } from './ipc.js';
 
 type Gc = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
-/** RSS and heap after full GCs, the last one giving freed pages back to the system. */
-export async function memoryReport(): Promise<MemoryReport> {
+/** Two full collections, a turn of the event loop apart (what a weak reference or a finalizer freed goes in the second). */
+export async function collect(): Promise<Collected> {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   for (let i = 0; i < 2; i++) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  return { type: 'collected' };
+}
+
+/** RSS and heap after full GCs, the last one giving freed pages back to the system. */
+export async function memoryReport(): Promise<MemoryReport> {
+  await collect();
+  const gc = (globalThis as { gc?: Gc }).gc!;
   // A last-resort GC also compacts and gives freed pages back to the system, so RSS shows what
   // is retained rather than the high-water mark of the garbage made while connecting.
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });

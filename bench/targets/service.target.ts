@@ -48,7 +48,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   const data = await tempDir('vw-calls-bench-');
   let server: ChildServer;
   try {
-    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs ?? process.env.BENCH_SERVICE_NODE_ARGS?.split(' '), env: serviceEnv(database.url, data.dir) });
+    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs ?? process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean), env: serviceEnv(database.url, data.dir) });
   } catch (error) {
     await database.drop();
     await data.remove();
