@@ -65,10 +65,7 @@ export interface Config {
   quality: QualityConfig;
   /** `STATS_ROLLUP_AFTER_DAYS`: callStats over a longer range (or all time) reads the rollups (default 31). */
   statsRollupAfterDays: number;
-  /**
-   * `HEAP_GROWING_PERCENT`: the JS heap may grow to (1 + this / 100) times what the last full
-   * collection left before the next one (default 200; 0 leaves it to V8). See src/heap.ts.
-   */
+  /** `HEAP_GROWING_PERCENT`: see src/heap.ts (default 200; 0 leaves it to V8). */
   heapGrowingPercent: number;
 }
 
