@@ -56,8 +56,9 @@ if (args.help) {
   --calls 50                   concurrent calls (two clients each)
   --rates 1000,2000,...        offered aggregate rates (messages/s), stepped up until one fails
   --step-seconds 5             length of each step
-  --warmup-seconds 6           unmeasured load at the first step's rate before the ramp, so
-                               what setting the calls up left behind is collected first
+  --warmup-seconds 6           unmeasured load at the first step's rate before the ramp (the
+                               hot path gets compiled), followed by full collections in the
+                               server (what setting the calls up left behind)
   --sdp-every 25               every n-th message is a ~4 KiB SDP offer, the rest ~240 B candidates
   --idle 500                   idle listening connections for the memory figure (0 skips it)
   --reference-rates 1000,4000  the steps whose latency and CPU go in the summary

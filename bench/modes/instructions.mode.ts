@@ -56,7 +56,7 @@ export async function instructionsMode(run: BenchRun, options: InstructionsOptio
           // A full collection first (the servers run with --expose-gc), then one uncounted
           // second: a window then starts with the same heap, and a sporadic mark-compact of
           // garbage from before does not land in one window and not in another.
-          await target.server.memory();
+          await target.server.collect();
           await runStep(target, links, recorder, 100 + window, { ...step, durationMs: 1_000 });
           await dumpInstructions(out.dir, target.server.pid);
           const started = performance.now();

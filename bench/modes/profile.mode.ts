@@ -29,6 +29,7 @@ export async function profileMode(run: BenchRun, options: ProfileOptions): Promi
         const recorder = new Recorder();
         const links = await target.openCalls(run.calls, recorder.deliver);
         await runStep(target, links, recorder, 1, { ...run.step, rate: Math.floor(options.rate / 2), durationMs: 2_000 });
+        await target.server.collect();
 
         const cpuFile = path.join(dir, `${name}.cpuprofile`);
         target.server.startProfile(options.intervalUs);

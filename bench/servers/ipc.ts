@@ -47,7 +47,7 @@ export interface PausesReport {
 
 export type ParentMessage =
   | { type: 'memory' }
-  /** Full collections now, so garbage left from setting calls up is not collected during a measured step. */
+  /** Full collections now (see bench/lib/ramp.ts). */
   | { type: 'collect' }
   | { type: 'pauses-reset' }
   | { type: 'pauses' }
