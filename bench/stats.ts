@@ -98,8 +98,8 @@ async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[]
   return samples.map(summarize);
 }
 
-async function time(iterations: number, run: () => Promise<unknown>, onTimed?: () => Promise<unknown>): Promise<Timing> {
-  return (await timeTogether(iterations, [run], num('warmup'), onTimed))[0]!;
+async function time(iterations: number, run: () => Promise<unknown>): Promise<Timing> {
+  return (await timeTogether(iterations, [run]))[0]!;
 }
 
 function summarize(samples: number[]): Timing {
@@ -171,6 +171,12 @@ try {
   const httpUrl = server.url.replace(/^ws/, 'http');
   /** The server process's CPU time so far (user + system, from /proc; 10 ms ticks). */
   const serverCpuMs = async () => (await cpuMicros(server.pid)) / 1000;
+  /** {@link timeTogether}, and the server's CPU time per timed round (ms). */
+  const timeWithServerCpu = async (iterations: number, ways: (() => Promise<unknown>)[], warmup: number) => {
+    let before = 0;
+    const timings = await timeTogether(iterations, ways, warmup, async () => (before = await serverCpuMs()));
+    return { timings, cpuMs: ((await serverCpuMs()) - before) / iterations };
+  };
   const token = (viewer: typeof admin) => new SignJWT({ role: viewer.role.toLowerCase() }).setProtectedHeader({ alg: 'HS256' }).setSubject(viewer.id)
     .setExpirationTime('2h').sign(new TextEncoder().encode(BENCH_JWT_SECRET));
   const tokens = new Map([[provider.id, await token(provider)], [admin.id, await token(admin)]]);
@@ -249,17 +255,14 @@ try {
   log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'http/pg'.padStart(8)} ${'server CPU'.padStart(10)}`);
   const fmt = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)}`.padStart(18);
   for (const c of cases) {
-    let cpuBefore = 0;
-    const [direct, service, http] = (await timeTogether(c.iterations, [c.direct, c.service, c.http], c.warmup, async () => (cpuBefore = await serverCpuMs()))) as [Timing, Timing, Timing];
-    const cpu = ((await serverCpuMs()) - cpuBefore) / c.iterations;
+    const { timings, cpuMs: cpu } = await timeWithServerCpu(c.iterations, [c.direct, c.service, c.http], c.warmup);
+    const [direct, service, http] = timings as [Timing, Timing, Timing];
     log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x ${cpu.toFixed(2).padStart(7)} ms`);
   }
   // What any request over HTTP costs, with no statement of the stats or history: the token check,
   // the context, Apollo and one primary-key read of the viewer.
-  let cpuBefore = 0;
-  const floor = await time(iterations, () => graphql(provider, `{ me { id role } }`, {}), async () => (cpuBefore = await serverCpuMs()));
-  const floorCpu = ((await serverCpuMs()) - cpuBefore) / iterations;
-  log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor)} ${''.padStart(7)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
+  const { timings: [floor], cpuMs: floorCpu } = await timeWithServerCpu(iterations, [() => graphql(provider, `{ me { id role } }`, {})], num('warmup'));
+  log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor!)} ${''.padStart(7)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
   const auditOnly = await time(iterations, () => audit.recordNow(orm.em.fork() as Context['em'], { actor: admin, action: 'bench.audit', targetType: 'calls', outcome: 'SUCCESS' }));
   const pageOnly = await time(iterations, async () => {
     const { sql, params } = historyStatement(admin, {}, 50, deepCursor);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import { requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
 import { badInput, conflict, describe, notFound } from '../errors.js';
@@ -39,12 +40,6 @@ const MEMBERSHIP_STALE_MS = 12_000;
 /** A call nobody signalled in for this long stops being watched (its view is dropped). */
 const WATCH_IDLE_MS = 60_000;
 
-/** A call's view asked for and not read yet. */
-interface Loading {
-  promise: Promise<Membership | null>;
-  settle: { resolve: (view: Membership | null) => void; reject: (error: unknown) => void };
-}
-
 /** The subscription to one call's events that keeps its cached view honest. */
 interface Watch {
   live: Promise<AsyncIterableIterator<object>>;
@@ -61,8 +56,16 @@ export class SignalingService {
   private readonly memberships = new Map<string, Membership>();
   private readonly refreshing = new Map<string, Promise<Membership | null>>();
   private readonly watches = new Map<string, Watch>();
-  /** Calls whose view is to be read in the statement of this turn of the event loop ({@link load}). */
-  private loading: Map<string, Loading> | null = null;
+  /**
+   * The views of calls from the database. Loads asked for in one turn of the event loop share one
+   * statement: calls set up together go stale together, and their refreshes would otherwise each
+   * take a pooled connection at once (50 calls, 50 statements and up to a pool's worth of new
+   * connections every TTL; bench/README.md). Not a cache: `memberships` is.
+   */
+  private readonly views = new DataLoader<string, Membership | null>((ids) => this.loadAll(ids), {
+    cache: false,
+    batchScheduleFn: (run) => setImmediate(run),
+  });
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -232,7 +235,7 @@ export class SignalingService {
     const pending = this.refreshing.get(callId);
     if (pending) return pending;
     // Watching starts before the read, so a change committed after the read is never missed.
-    const loading: Promise<Membership | null> = this.watch(callId).then(() => this.load(callId)).then((m) => {
+    const loading: Promise<Membership | null> = this.watch(callId).then(() => this.views.load(callId)).then((m) => {
       // A view loaded before a change that forget() announced must not come back.
       if (this.refreshing.get(callId) === loading) {
         this.refreshing.delete(callId);
@@ -294,50 +297,19 @@ export class SignalingService {
     }
   }
 
-  /**
-   * The view of a call from the database. Loads asked for in one turn of the event loop share one
-   * statement: calls set up together go stale together, and their refreshes would otherwise each
-   * take a pooled connection at once (50 calls, 50 statements and up to a pool's worth of new
-   * connections every TTL; bench/README.md).
-   */
-  private load(callId: string): Promise<Membership | null> {
-    let batch = this.loading;
-    if (!batch) {
-      const next = (batch = this.loading = new Map());
-      setImmediate(() => {
-        if (this.loading === next) this.loading = null;
-        this.loadAll(next);
-      });
-    }
-    let waiting = batch.get(callId);
-    if (!waiting) {
-      let settle!: Loading['settle'];
-      const promise = new Promise<Membership | null>((resolve, reject) => (settle = { resolve, reject }));
-      batch.set(callId, (waiting = { promise, settle }));
-    }
-    return waiting.promise;
-  }
-
-  private loadAll(batch: Map<string, Loading>): void {
-    const ids = [...batch.keys()];
-    // Started inside a promise: this runs from setImmediate, where a synchronous throw (the
-    // database closed meanwhile) would end the process instead of failing the batch's loads.
-    Promise.resolve().then(() => this.deps.em().execute<{ id: string; status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
+  private async loadAll(ids: readonly string[]): Promise<(Membership | null)[]> {
+    const rows = await this.deps.em().execute<{ id: string; status: CallStatus; user_id: string; participant_status: ParticipantStatus; device_id: string | null }[]>(
       `SELECT c.id, c.status, p.user_id, p.status AS participant_status, p.device_id
          FROM calls c JOIN call_participants p ON p.call_id = c.id WHERE c.id IN (?)`,
-      [ids],
-    )).then((rows) => {
-      const loadedAt = Date.now();
-      const views = new Map<string, Membership>();
-      for (const r of rows) {
-        let view = views.get(r.id);
-        if (!view) views.set(r.id, (view = { status: r.status, participants: new Map(), loadedAt }));
-        view.participants.set(r.user_id, { status: r.participant_status, deviceId: r.device_id });
-      }
-      for (const [callId, { settle }] of batch) settle.resolve(views.get(callId) ?? null);
-    }).catch((error: unknown) => {
-      // Whatever failed, no load of the batch is left waiting (a settled one ignores this).
-      for (const { settle } of batch.values()) settle.reject(error);
-    });
+      [[...ids]],
+    );
+    const loadedAt = Date.now();
+    const views = new Map<string, Membership>();
+    for (const r of rows) {
+      let view = views.get(r.id);
+      if (!view) views.set(r.id, (view = { status: r.status, participants: new Map(), loadedAt }));
+      view.participants.set(r.user_id, { status: r.participant_status, deviceId: r.device_id });
+    }
+    return ids.map((id) => views.get(id) ?? null);
   }
 }
