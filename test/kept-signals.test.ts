@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeptSignals, type KeptSignal } from '../src/signaling/kept-signals.js';
+import { KeptSignals, keptChunkStats, type KeptSignal } from '../src/signaling/kept-signals.js';
 import { SignalKind } from '../src/signaling/signal.js';
 
 /** A small deterministic generator, so a failure replays the same way. */
@@ -15,21 +15,22 @@ const kinds = Object.values(SignalKind);
 const pieces = ['a', 'é', '€', '😀', 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host', '\n', '"'];
 
 describe('KeptSignals (an inbox kept off the JS heap)', () => {
-  it('gives back exactly what a plain list would, through growth, chunk changes, expiry and compaction', () => {
+  it('gives back exactly what a plain list would, through growth, chunk changes, expiry, compaction and chunks reused across inboxes', () => {
     const next = random(20261124);
-    const kept = new KeptSignals();
-    const model: KeptSignal[] = [];
-    let seq = 1;
+    // Three inboxes side by side: the chunks one gives back are the next ones another fills.
+    const inboxes = Array.from({ length: 3 }, () => ({ kept: new KeptSignals(), model: [] as KeptSignal[], seq: 1 }));
     let now = 1_000_000;
-    for (let step = 0; step < 6_000; step++) {
+    for (let step = 0; step < 9_000; step++) {
       now += Math.floor(next() * 20);
+      const inbox = inboxes[Math.floor(next() * inboxes.length)]!;
+      const { kept, model } = inbox;
       const roll = next();
       if (roll < 0.75) {
         // Payloads from empty to larger than the largest chunk (64 KiB), with 1- to 4-byte UTF-8 characters.
         const size = next() < 0.01 ? 70_000 : Math.floor(next() * 300);
         let payload = '';
         while (payload.length < size) payload += pieces[Math.floor(next() * pieces.length)];
-        const entry = { seq: seq++, at: now, from: `user-${Math.floor(next() * 3)}`, kind: kinds[Math.floor(next() * kinds.length)]!, payload };
+        const entry = { seq: inbox.seq++, at: now, from: `user-${Math.floor(next() * 3)}`, kind: kinds[Math.floor(next() * kinds.length)]!, payload };
         expect(kept.append(entry.at, entry.from, entry.kind, entry.payload)).toBe(entry.seq);
         model.push(entry);
       } else if (roll < 0.9) {
@@ -37,13 +38,39 @@ describe('KeptSignals (an inbox kept off the JS heap)', () => {
         kept.expire(cutoff);
         while (model.length > 0 && model[0]!.at < cutoff) model.shift();
       } else {
-        const afterSeq = Math.floor(next() * (seq + 5)) - 2;
+        const afterSeq = Math.floor(next() * (inbox.seq + 5)) - 2;
         expect(kept.after(afterSeq)).toEqual(model.filter((e) => e.seq > afterSeq));
       }
-      expect(kept.firstKept).toBe(model[0]?.seq ?? seq);
-      expect(kept.nextSeq).toBe(seq);
+      expect(kept.firstKept).toBe(model[0]?.seq ?? inbox.seq);
+      expect(kept.nextSeq).toBe(inbox.seq);
     }
-    expect(kept.after(0)).toEqual(model);
+    for (const { kept, model } of inboxes) expect(kept.after(0)).toEqual(model);
+  });
+
+  it('reuses the memory of expired signals: a steady stream stops allocating once its window is full', () => {
+    // Two inboxes, each keeping a 1 s window of 1 KiB signals at 200 a second, as the relay does
+    // (expire, then append). Memory outside the heap that keeps growing is what starts V8's full
+    // collections (bench/README.md, eleventh session).
+    const inboxes = [new KeptSignals(), new KeptSignals()];
+    const payload = `v=0\r\n${'a'.repeat(1_000)}`;
+    const run = (from: number, to: number) => {
+      for (let at = from; at < to; at += 5) {
+        for (const kept of inboxes) {
+          kept.expire(at - 1_000);
+          kept.append(at, 'ada', SignalKind.OFFER, payload);
+        }
+      }
+    };
+    run(0, 3_000);
+    const warm = keptChunkStats().allocated;
+    run(3_000, 30_000);
+    expect(keptChunkStats().allocated).toBe(warm);
+    expect(inboxes[0]!.after(0)).toHaveLength(201);
+    expect(inboxes[1]!.after(0).every((e) => e.payload === payload)).toBe(true);
+    // Everything expired goes back to the pool, zeroed, up to its bound.
+    for (const kept of inboxes) kept.expire(Number.POSITIVE_INFINITY);
+    expect(keptChunkStats().pooledBytes).toBeGreaterThanOrEqual(2 * 200 * 1_000);
+    expect(keptChunkStats().pooledBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
   it('keeps payloads of 3-byte characters whole where a chunk fills up', () => {

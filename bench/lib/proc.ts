@@ -21,6 +21,8 @@ export interface ProcessUsage {
   readCalls: number;
   /** write-family syscalls (write, writev...): on a socket server, mostly socket writes. */
   writeCalls: number;
+  /** Minor page faults: first touches of memory the process mapped (a heap growing, pages handed back and taken again). */
+  minorFaults: number;
 }
 
 /** {@link ProcessUsage} from /proc/<pid>/stat and /proc/<pid>/io. */
@@ -34,6 +36,7 @@ export async function processUsage(pid: number): Promise<ProcessUsage> {
     systemMicros: (Number(fields[12]) * 1_000_000) / TICKS_PER_SECOND,
     readCalls: count('syscr'),
     writeCalls: count('syscw'),
+    minorFaults: Number(fields[7]),
   };
 }
 

@@ -93,6 +93,8 @@ export interface StepResult {
   /** Socket read and write syscalls of the server per delivered message (from /proc/<pid>/io). */
   serverReadsPerMsg: number;
   serverWritesPerMsg: number;
+  /** The server's minor page faults per delivered message: each is kernel time the syscalls do not show. */
+  serverFaultsPerMsg: number;
   /** CPU per delivered message, µs, of the PostgreSQL backends of the server's own database (NaN for the relays). */
   dbCpuPerMsgUs: number;
   /** Load generator CPU / wall time (1.0 = one core); near 1 the generator, not the server, is the limit. */
@@ -197,6 +199,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
     serverKernelShare: (server1.systemMicros - server0.systemMicros) / (cpu1 - cpu0),
     serverReadsPerMsg: received > 0 ? (server1.readCalls - server0.readCalls) / received : Number.NaN,
     serverWritesPerMsg: received > 0 ? (server1.writeCalls - server0.writeCalls) / received : Number.NaN,
+    serverFaultsPerMsg: received > 0 ? (server1.minorFaults - server0.minorFaults) / received : Number.NaN,
     dbCpuPerMsgUs: received > 0 ? dbMicros / received : Number.NaN,
     generatorCores,
     generatorLagP99Ms: generatorLag.percentile(99) / 1e6,

@@ -7,6 +7,57 @@ const FIRST_CAPACITY = 16;
 /** Bytes of the first payload chunk of an inbox; each next one is twice as large, up to MAX_CHUNK. */
 const FIRST_CHUNK = 1024;
 const MAX_CHUNK = 64 * 1024;
+/** Bytes of unused chunks the pool below may hold; beyond it, a chunk given back is left to the collector. */
+const POOL_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Payload chunks no inbox needs any more, by size, for the next inbox that needs one. A chunk's
+ * memory lies outside the JS heap, and V8 counts it as external memory: when external memory has
+ * grown by about 64 MiB since the last full collection, V8 starts another one ("external memory
+ * pressure"). Without reuse, every 30 s window of signals was new memory, and at 4000 signals a
+ * second that started a full collection every 35-40 s (bench/README.md, eleventh session). Reused,
+ * the memory of a steady load stays the same. Only the sizes inboxes grow through are kept (powers
+ * of two from FIRST_CHUNK to MAX_CHUNK); a chunk is zeroed when given back, so one call's signals
+ * never lie in memory another call writes to.
+ */
+const pool = new Map<number, Buffer[]>();
+let pooledBytes = 0;
+let chunksAllocated = 0;
+
+function takeChunk(size: number): Buffer {
+  const reused = pool.get(size)?.pop();
+  if (reused) {
+    pooledBytes -= size;
+    return reused;
+  }
+  chunksAllocated++;
+  return Buffer.allocUnsafeSlow(size);
+}
+
+function giveChunks(chunks: Buffer[]): void {
+  for (const chunk of chunks) {
+    const size = chunk.length;
+    if (size > MAX_CHUNK || size & (size - 1) || pooledBytes + size > POOL_MAX_BYTES) continue;
+    chunk.fill(0);
+    let free = pool.get(size);
+    if (!free) pool.set(size, (free = []));
+    free.push(chunk);
+    pooledBytes += size;
+  }
+}
+
+/** Chunks allocated so far in this process, and bytes waiting in the pool for reuse. */
+export function keptChunkStats(): { allocated: number; pooledBytes: number } {
+  return { allocated: chunksAllocated, pooledBytes };
+}
+
+/** The chunk size for a payload of `bytes`: a power of two from FIRST_CHUNK up, or `bytes` itself beyond MAX_CHUNK. */
+function chunkSizeFor(bytes: number): number {
+  if (bytes > MAX_CHUNK) return bytes;
+  let size = FIRST_CHUNK;
+  while (size < bytes) size *= 2;
+  return size;
+}
 
 /** One kept signal as stored: what `append` was given, numbered and stamped. */
 export interface KeptSignal {
@@ -68,7 +119,7 @@ export class KeptSignals {
     const room = chunk ? chunk.length - this.written : 0;
     const size = utf8SizeBeyond(payload, room);
     if (!chunk || size > room) {
-      chunk = Buffer.allocUnsafeSlow(Math.max(size, chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK));
+      chunk = takeChunk(Math.max(chunkSizeFor(size), chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK));
       this.chunks.push(chunk);
       this.written = 0;
     }
@@ -105,6 +156,7 @@ export class KeptSignals {
     if (this.head === this.length) {
       // Nothing kept (a call that ended, an idle inbox): its memory goes back, numbering stays.
       this.chunkBase += this.chunks.length;
+      giveChunks(this.chunks);
       this.chunks = [];
       this.written = 0;
       this.resize(FIRST_CAPACITY);
@@ -113,7 +165,7 @@ export class KeptSignals {
     // Chunks holding only expired payloads are dropped.
     const firstNeeded = this.chunkOf[this.head]!;
     if (firstNeeded > this.chunkBase) {
-      this.chunks.splice(0, firstNeeded - this.chunkBase);
+      giveChunks(this.chunks.splice(0, firstNeeded - this.chunkBase));
       this.chunkBase = firstNeeded;
     }
     // Compacted once the expired part is as long as the kept one, so expiring is O(1) on average;
