@@ -205,6 +205,7 @@ async function start(
     verifier,
     maxQueryDepth: config.maxQueryDepth,
     connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
+    keepAliveMs: config.wsKeepAliveMs,
     formatError: formatError(logger),
     context: (viewer, deviceId, extra) => contextFor(viewer, deviceId, requestMeta(extra.request)),
   });

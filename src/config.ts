@@ -34,6 +34,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long a socket may stay open without `connection_init` before it is closed with 4408 (default 10 000 ms). */
   wsInitTimeoutMs: number;
+  /** How often every socket is pinged; one silent until its next ping is terminated (default 12 s, graphql-ws's own). */
+  wsKeepAliveMs: number;
   /** Redis for pub/sub and signal inboxes across instances; unset: in-process (one instance). */
   redisUrl?: string;
   /** Put in front of every Redis key and channel, so deployments sharing a Redis stay apart (default `vw:`). */
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     redisKeyPrefix,
     wsInitTimeoutMs: int('WS_INIT_TIMEOUT_MS', 10_000, 100, 120_000),
+    wsKeepAliveMs: int('WS_KEEPALIVE_MS', 12_000, 480, 600_000),
     reconnectWindowMs: int('RECONNECT_WINDOW_MS', 30_000, 1_000, 600_000),
     presenceGraceMs: int('PRESENCE_GRACE_MS', 2_000, 0, 60_000),
     presenceLeaseMs: int('PRESENCE_LEASE_MS', 15_000, 1_000, 600_000),

@@ -13,6 +13,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { depthLimit } from './depth-limit.js';
+import { keepAlive } from './keep-alive.js';
 
 export interface WsOptions {
   schema: GraphQLSchema;
@@ -24,6 +25,8 @@ export interface WsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** How long a socket may stay open without `connection_init` (graphql-ws closes it with 4408). */
   connectionInitWaitTimeoutMs: number;
+  /** How often each socket is pinged; one that has not answered when its next ping is due is terminated (src/http/keep-alive.ts). */
+  keepAliveMs: number;
 }
 
 type SocketState = {
@@ -138,7 +141,8 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
     } as WebSocket['emit'];
   });
 
-  return useServer<Record<string, unknown>, SocketState>(
+  const stopKeepAlive = keepAlive(wsServer, options.keepAliveMs);
+  const graphqlWs = useServer<Record<string, unknown>, SocketState>(
     {
       schema: options.schema,
       execute: (args) => {
@@ -194,5 +198,13 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
     },
     wsServer,
+    // Its own keep-alive is off: src/http/keep-alive.ts pings every socket, spread over the interval.
+    0,
   );
+  return {
+    dispose: async () => {
+      stopKeepAlive();
+      await graphqlWs.dispose();
+    },
+  };
 }
