@@ -128,7 +128,7 @@ async function start(
     em, changer, audit, logger, graceMs: config.presenceGraceMs, reconnectWindowMs: config.reconnectWindowMs, leaseMs: config.presenceLeaseMs,
   });
   const keyring = await loadKeyring(config.recording, config.dataDir);
-  const storage = createObjectStorage(config.recording.storage);
+  const storage = await createObjectStorage(config.recording.storage);
   closers.push(() => storage.close());
   const media = new RecordingMedia({ storage, keyring, logger });
   const recordings = new RecordingService({ em, changer, audit, media, logger, keyring, retentionDays: config.recording.retentionDays });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     RECORDING_MAX_CHUNK_BYTES: String(MAX_CHUNK), RECORDING_MAX_CHUNKS: '100', RECORDING_RETENTION_DAYS: '30',
     RECORDING_MASTER_KEY: MASTER_KEY.toString('base64'),
   });
-  storage = createObjectStorage(app.config.recording.storage);
+  storage = await createObjectStorage(app.config.recording.storage);
   db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   ({ ada, bob, pat, root, eve, svc, sam } = (await app.signIn([

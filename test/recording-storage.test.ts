@@ -24,7 +24,7 @@ async function diskBackend(): Promise<Backend> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vw-disk-storage-'));
   // A root beneath a regular file: every filesystem call under it fails with ENOTDIR.
   await writeFile(path.join(dir, 'not-a-dir'), '');
-  const storage = createObjectStorage({ kind: 'disk', rootDir: path.join(dir, 'objects') });
+  const storage = await createObjectStorage({ kind: 'disk', rootDir: path.join(dir, 'objects') });
   const broken = new DiskStorage(path.join(dir, 'not-a-dir', 'objects'));
   return {
     storage, broken,
@@ -44,7 +44,7 @@ async function s3Backend(): Promise<Backend> {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const storage = createObjectStorage({ kind: 's3', bucket: BUCKET, region: 'us-east-1', endpoint, forcePathStyle: true });
+  const storage = await createObjectStorage({ kind: 's3', bucket: BUCKET, region: 'us-east-1', endpoint, forcePathStyle: true });
   // No such bucket on the server: every call that reaches it fails with NoSuchBucket.
   const broken = new S3Storage({ bucket: 'no-such-bucket', region: 'us-east-1', endpoint, forcePathStyle: true });
   return {

@@ -55,7 +55,7 @@ describe.each(backends)('recording %s', (_name, env) => {
   beforeAll(async () => {
     app = await startApp({ ...env(), RECORDING_MAX_CHUNK_BYTES: String(CHUNK) });
     // The test's own view of the same store, to look at (and tamper with) what the service wrote.
-    storage = createObjectStorage(app.config.recording.storage);
+    storage = await createObjectStorage(app.config.recording.storage);
     ({ ada, pat, root, eve, svc } = (await app.signIn([
       ['ada', 'provider', 'Dr Ada'], ['pat', 'patient', 'Pat'], ['root', 'admin'], ['eve', 'patient'], ['svc', 'service'],
     ])) as Record<'ada' | 'pat' | 'root' | 'eve' | 'svc', string>);

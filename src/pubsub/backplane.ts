@@ -1,12 +1,9 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MemorySignalLog } from '../signaling/memory-signal-log.js';
-import { RedisSignalLog } from '../signaling/redis-signal-log.js';
 import type { SignalLog } from '../signaling/signal-log.js';
 import { MemoryPubSub } from './memory-pubsub.js';
 import type { PubSub } from './pubsub.js';
-import { redisTarget } from './redis-connection.js';
-import { RedisPubSub } from './redis-pubsub.js';
 
 /** What instances share: live events and the signal inboxes. */
 export interface Backplane {
@@ -25,6 +22,10 @@ export async function openBackplane(config: Config, logger: Logger): Promise<Bac
     const pubsub = new MemoryPubSub();
     return { pubsub, signalLog: new MemorySignalLog(pubsub, config.reconnectWindowMs) };
   }
+  // Loaded only here: an instance without Redis does not carry ioredis on its heap.
+  const [{ RedisPubSub }, { RedisSignalLog }, { redisTarget }] = await Promise.all([
+    import('./redis-pubsub.js'), import('../signaling/redis-signal-log.js'), import('./redis-connection.js'),
+  ]);
   const redis = { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger };
   const pubsub = await RedisPubSub.connect(redis);
   try {
