@@ -131,7 +131,7 @@ try {
   log(`  ${counts.calls} calls, ${counts.participants} participants, ${counts.summaries} quality summaries, ${rollup.daily} daily and ${rollup.monthly} monthly rollup rows`);
 
   const { StatsService, planStats, planStatement, resultsOf, combine } = await importBuilt<typeof StatsModule>(build.dir, 'services/stats.service.js');
-  const { AuditService } = await importBuilt<typeof AuditModule>(build.dir, 'services/audit.service.js');
+  const { AuditService, auditStatement } = await importBuilt<typeof AuditModule>(build.dir, 'services/audit.service.js');
   const { CallQueryService, historyStatement } = await importBuilt<typeof QueryModule>(build.dir, 'services/call-query.service.js');
   const { createLoaders } = await importBuilt<typeof LoadersModule>(build.dir, 'services/loaders.js');
   const { encodeCursor } = await importBuilt<typeof CursorModule>(build.dir, 'services/cursor.js');
@@ -210,10 +210,19 @@ try {
   const HISTORY = `query ($after: String) { calls(first: 50, after: $after) { edges { cursor node { id status type createdAt durationMs
     participants { user { id role } role status } } } pageInfo { endCursor hasNextPage } } }`;
 
-  type Case = { name: string; target: string; iterations: number; warmup: number; service: () => Promise<unknown>; http: () => Promise<unknown>; direct: () => Promise<unknown> };
+  /** `audit`: the row the service writes beside the read (its `direct` way runs the read alone). */
+  type Case = {
+    name: string; target: string; iterations: number; warmup: number; audit: AuditModule.AuditEntry;
+    service: () => Promise<unknown>; http: () => Promise<unknown>; direct: () => Promise<unknown>;
+  };
+  const request = { ip: '127.0.0.1', requestId: randomUUID() };
   const now = new Date();
   const statsCase = (name: string, target: string, viewer: typeof admin, filter: StatsModule.CallStatsFilter, iterations: number, warmup = num('warmup')): Case => ({
     name, target, iterations, warmup,
+    audit: {
+      actor: viewer, action: 'stats.read', targetType: 'calls', targetId: viewer.role === Role.ADMIN ? null : viewer.id, request,
+      outcome: 'SUCCESS', details: { source: planStats(viewer, filter, 31).source },
+    },
     service: () => stats.callStats(context(viewer), filter),
     http: () => graphql(viewer, STATS, { filter: { ...filter, from: filter.from?.toISOString() } }),
     direct: async () => {
@@ -229,6 +238,7 @@ try {
   const deepCursor = encodeCursor({ at: deep.created_at, id: deep.id });
   const historyCase: Case = {
     name: 'history page 50 at 90% depth (admin)', target: 'a few ms', iterations: num('iterations'), warmup: num('warmup'),
+    audit: { actor: admin, action: 'calls.list', targetType: 'calls', targetId: null, request, outcome: 'SUCCESS', details: { first: 50, scope: 'all' } },
     service: async () => {
       const ctx = context(admin);
       const page = await queries.list(ctx, {}, 50, deepCursor);
@@ -252,24 +262,29 @@ try {
   ];
 
   log('');
-  log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'http/pg'.padStart(8)} ${'server CPU'.padStart(10)}`);
+  log(`${'case'.padEnd(48)} ${'target'.padEnd(10)} ${'direct pg p50/p95'.padStart(18)} ${'pg + audit p50/p95'.padStart(18)} ${'service p50/p95'.padStart(18)} ${'HTTP p50/p95'.padStart(18)} ${'svc/pg'.padStart(7)} ${'svc/(pg+audit)'.padStart(14)} ${'http/pg'.padStart(8)} ${'server CPU'.padStart(10)}`);
   const fmt = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)}`.padStart(18);
   for (const c of cases) {
-    const { timings, cpuMs: cpu } = await timeWithServerCpu(c.iterations, [c.direct, c.service, c.http], c.warmup);
-    const [direct, service, http] = timings as [Timing, Timing, Timing];
-    log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x ${cpu.toFixed(2).padStart(7)} ms`);
+    // The read and the audit row the service writes beside it, both straight through pg, at once as the service runs them.
+    const audited = () => {
+      const { sql, params } = auditStatement(c.audit);
+      return Promise.all([c.direct(), pool.query(asSent(sql, params))]);
+    };
+    const { timings, cpuMs: cpu } = await timeWithServerCpu(c.iterations, [c.direct, audited, c.service, c.http], c.warmup);
+    const [direct, withAudit, service, http] = timings as [Timing, Timing, Timing, Timing];
+    log(`${c.name.padEnd(48)} ${c.target.padEnd(10)} ${fmt(direct)} ${fmt(withAudit)} ${fmt(service)} ${fmt(http)} ${(service.p50 / direct.p50).toFixed(2).padStart(6)}x ${(service.p50 / withAudit.p50).toFixed(2).padStart(13)}x ${(http.p50 / direct.p50).toFixed(2).padStart(7)}x ${cpu.toFixed(2).padStart(7)} ms`);
   }
   // What any request over HTTP costs, with no statement of the stats or history: the token check,
   // the context, Apollo and one primary-key read of the viewer.
   const { timings: [floor], cpuMs: floorCpu } = await timeWithServerCpu(iterations, [() => graphql(provider, `{ me { id role } }`, {})], num('warmup'));
-  log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor!)} ${''.padStart(7)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
+  log(`${'HTTP floor: { me { id role } } (provider)'.padEnd(48)} ${'–'.padEnd(10)} ${''.padStart(18)} ${''.padStart(18)} ${''.padStart(18)} ${fmt(floor!)} ${''.padStart(7)} ${''.padStart(14)} ${''.padStart(8)} ${floorCpu.toFixed(2).padStart(7)} ms`);
   const auditOnly = await time(iterations, () => audit.recordNow(orm.em.fork() as Context['em'], { actor: admin, action: 'bench.audit', targetType: 'calls', outcome: 'SUCCESS' }));
   const pageOnly = await time(iterations, async () => {
     const { sql, params } = historyStatement(admin, {}, 50, deepCursor);
     await (orm.em.fork() as Context['em']).execute(sql, params);
   });
   log(`\nparts of the service's cost: one audit row (recordNow) p50 ${auditOnly.p50.toFixed(2)} ms; the history page statement (with participants) through the ORM p50 ${pageOnly.p50.toFixed(2)} ms`);
-  log('\n(ms; ratios of medians. "service": StatsService / CallQueryService in this process on the ORM, with the audit row each read writes; "HTTP": the whole GraphQL request to the built service; "server CPU": the service process\'s CPU time per HTTP request of the timed rounds, from /proc in 10 ms ticks.)');
+  log('\n(ms; ratios of medians. "direct pg": the read\'s statement alone; "pg + audit": it and the audit row\'s statement (auditStatement) at once, both through pg; "service": StatsService / CallQueryService in this process on the ORM, with the audit row each read writes; "HTTP": the whole GraphQL request to the built service; "server CPU": the service process\'s CPU time per HTTP request of the timed rounds, from /proc in 10 ms ticks.)');
 
   agent.destroy();
   await server.stop();

@@ -39,29 +39,8 @@ export class AuditService {
    * back together. Holds a transaction-scoped advisory lock until that commit.
    */
   async record(em: EntityManager, entry: AuditEntry): Promise<void> {
-    const row = {
-      occurredAt: new Date(),
-      actorId: entry.actor?.id ?? null,
-      actorRole: entry.actor?.role ?? 'SYSTEM',
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      callId: entry.callId ?? null,
-      outcome: entry.outcome,
-      errorCode: entry.errorCode ?? null,
-      ip: entry.request?.ip ?? null,
-      requestId: entry.request?.requestId ?? null,
-      details: entry.details ?? null,
-    };
-    // audit_append takes the chain lock (CHAIN_LOCK_KEY), reads the last hash and inserts the row
-    // linked to it as sha256(prev_hash || canonical), in one statement: see verifyChain below.
-    await em.execute(
-      `SELECT audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        row.occurredAt, row.actorId, row.actorRole, row.action, row.targetType, row.targetId, row.callId, row.outcome,
-        row.errorCode, row.ip, row.requestId, row.details === null ? null : JSON.stringify(row.details), canonical(row),
-      ],
-    );
+    const { sql, params } = auditStatement(entry);
+    await em.execute(sql, params);
   }
 
   /**
@@ -102,6 +81,36 @@ export class AuditService {
       }
     }
   }
+}
+
+/**
+ * The statement that appends `entry` (`?` placeholders). audit_append takes the chain lock
+ * (CHAIN_LOCK_KEY), reads the last hash and inserts the row linked to it as
+ * sha256(prev_hash || canonical), in one statement: see verifyChain. The benchmark runs the same
+ * statement through pg.
+ */
+export function auditStatement(entry: AuditEntry): { sql: string; params: unknown[] } {
+  const row = {
+    occurredAt: new Date(),
+    actorId: entry.actor?.id ?? null,
+    actorRole: entry.actor?.role ?? 'SYSTEM',
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    callId: entry.callId ?? null,
+    outcome: entry.outcome,
+    errorCode: entry.errorCode ?? null,
+    ip: entry.request?.ip ?? null,
+    requestId: entry.request?.requestId ?? null,
+    details: entry.details ?? null,
+  };
+  return {
+    sql: `SELECT audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: [
+      row.occurredAt, row.actorId, row.actorRole, row.action, row.targetType, row.targetId, row.callId, row.outcome,
+      row.errorCode, row.ip, row.requestId, row.details === null ? null : JSON.stringify(row.details), canonical(row),
+    ],
+  };
 }
 
 function chainHash(prevHash: string, row: Record<string, unknown>): string {
