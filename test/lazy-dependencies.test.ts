@@ -16,6 +16,9 @@ describe('clients loaded only when configured', () => {
     const script = `import { createRequire } from 'node:module';
       const cache = createRequire(import.meta.url).cache;
       const loaded = () => ['ioredis', '@aws-sdk/client-s3'].map((name) => Object.keys(cache).some((file) => file.includes('/node_modules/' + name + '/')));
+      // The whole service's module graph, as main.ts loads it: a static import of either anywhere in it would show.
+      await import('reflect-metadata');
+      await import(${module('bootstrap.ts')});
       const { openBackplane } = await import(${module('pubsub/backplane.ts')});
       const { createObjectStorage } = await import(${module('recording/storage-factory.ts')});
       const quiet = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,7 +7,8 @@ const SLOTS = 48;
  * Keep-alive pings for every socket of `wsServer`, spread over the interval instead of in step.
  * Each socket is pinged once per `intervalMs`; one that has not answered its last ping when its
  * next is due is terminated (its close then runs as for any dropped socket: presence marks its
- * participant DISCONNECTED after the grace period). A dead peer is found within two intervals.
+ * participant DISCONNECTED after the grace period). A dead peer is found within about two
+ * intervals (the timer's ticks run late on a busy loop, and the interval stretches with them).
  *
  * graphql-ws's own keep-alive (turned off in src/http/ws.ts) gives each socket an interval timer
  * of its own, started when it connects. Sockets that connect together, as every client does
@@ -25,13 +26,14 @@ export function keepAlive(wsServer: WebSocketServer, intervalMs: number): () => 
   let nextSlot = 0;
   let hand = 0;
 
-  wsServer.on('connection', (socket: WebSocket) => {
+  const onConnection = (socket: WebSocket) => {
     const slot = wheel[nextSlot]!;
     nextSlot = (nextSlot + 1) % SLOTS;
     slot.add(socket);
     socket.on('pong', () => waiting.delete(socket));
     socket.once('close', () => slot.delete(socket));
-  });
+  };
+  wsServer.on('connection', onConnection);
 
   const timer = setInterval(() => {
     const slot = wheel[hand]!;
@@ -47,5 +49,9 @@ export function keepAlive(wsServer: WebSocketServer, intervalMs: number): () => 
     }
   }, intervalMs / SLOTS);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    wsServer.off('connection', onConnection);
+    for (const slot of wheel) slot.clear();
+  };
 }

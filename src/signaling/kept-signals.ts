@@ -24,7 +24,8 @@ const pool = new Map<number, Buffer[]>();
 let pooledBytes = 0;
 let chunksAllocated = 0;
 
-function takeChunk(size: number): Buffer {
+/** A chunk of `size` bytes: one from the pool when it has one, else a new one. Exported for tests. */
+export function takeChunk(size: number): Buffer {
   const reused = pool.get(size)?.pop();
   if (reused) {
     pooledBytes -= size;
