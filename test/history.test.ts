@@ -258,6 +258,33 @@ describe('who sees which calls', () => {
   });
 });
 
+describe('a page and its audit row', () => {
+  it('serves a page only with its audit row: when the row cannot be written, the page is refused', async () => {
+    const db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    try {
+      const rows = async () => Number((await db.query(`SELECT count(*) FROM audit_events WHERE action = 'calls.list' AND actor_id = 'ada'`)).rows[0].count);
+      const before = await rows();
+      expect((await execute(app.url, ListCallsDocument, { first: 5 }, tokens.ada)).calls.edges.length).toBeGreaterThan(0);
+      expect(await rows()).toBe(before + 1);
+      // audit_append fails while its table is away: the read written down with it fails with it.
+      await db.query('ALTER TABLE audit_events RENAME TO audit_events_away');
+      try {
+        const error = await executeError(app.url, ListCallsDocument, { first: 5 }, tokens.ada);
+        expect(error.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        expect(error.message).not.toMatch(/audit|select|ada/i);
+      } finally {
+        await db.query('ALTER TABLE audit_events_away RENAME TO audit_events');
+      }
+      expect(await rows()).toBe(before + 1);
+      expect((await execute(app.url, ListCallsDocument, { first: 5 }, tokens.ada)).calls.edges.length).toBeGreaterThan(0);
+      expect(await rows()).toBe(before + 2);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
 describe('the cost of a history page', () => {
   it('reads a page of calls with participants, users and caller in the same few statements for 10 calls as for 50', async () => {
     const patients = Array.from({ length: 10 }, (_, i) => `many-p${i}`);
