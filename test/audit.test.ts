@@ -2,6 +2,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
+import { auditStatement } from '../src/services/audit.service.js';
 import {
   AnswerCallDocument, AuditChainDocument, AuditEventsDocument, CancelCallDocument, DeclineCallDocument, EndCallDocument,
   GetCallDocument, IncomingCallDocument, InitiateCallDocument, ListCallsDocument, MarkCallFailedDocument,
@@ -361,5 +362,43 @@ describe('the service log', () => {
   // describe() once logged stack lines 1-5, into which a message of several lines ran on.
   it('never carries patient data from an error message of several lines', async () => {
     expect(leaks(await logOfALifecycle('storage refused the row:\n%'))).toEqual([]);
+  });
+});
+
+describe("the audit chain's head", () => {
+  it('is found through the index on a connection whose first append found the trail empty', async () => {
+    const app = await startApp();
+    try {
+      await withDatabase(app.databaseUrl, async (db) => {
+        // PL/pgSQL plans audit_append's read of audit_events at a connection's first append and
+        // keeps the plan. Planned while the statistics say the trail is empty (it was analyzed
+        // empty: a new deployment after a database-wide ANALYZE, or the bench's seed), it was a
+        // sequential scan and a sort, kept for every later append however large the trail grew.
+        expect(Number((await db.query('SELECT count(*) FROM audit_events')).rows[0].count)).toBe(0);
+        await db.query('ANALYZE audit_events');
+        const append = async () => {
+          const { sql, params } = auditStatement({ actor: null, action: 'test.probe', targetType: 'calls', outcome: 'SUCCESS' });
+          let n = 0;
+          await db.query(sql.replace(/\?/g, () => `$${++n}`), params);
+        };
+        const scans = async () => {
+          await db.query('SELECT pg_stat_force_next_flush()');
+          await db.query('SELECT pg_stat_clear_snapshot()');
+          const { rows: [row] } = await db.query(`SELECT seq_scan::int AS seq, idx_scan::int AS idx FROM pg_stat_user_tables WHERE relname = 'audit_events'`);
+          return row as { seq: number; idx: number };
+        };
+        await append();
+        const before = await scans();
+        for (let i = 0; i < 5; i++) await append();
+        const after = await scans();
+        expect(after.seq - before.seq).toBe(0);
+        expect(after.idx - before.idx).toBeGreaterThanOrEqual(5);
+        // The rows it appended are a chain like any other.
+        const { root } = await app.signIn([['root', 'admin']]);
+        expect((await execute(app.url, AuditChainDocument, {}, root)).auditChain).toMatchObject({ intact: true, firstBrokenId: null });
+      });
+    } finally {
+      await app.close();
+    }
   });
 });
