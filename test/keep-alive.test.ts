@@ -73,17 +73,19 @@ describe('the service keeps its sockets alive with WS_KEEPALIVE_MS', () => {
   let app: TestApp | undefined;
   afterAll(async () => app?.close());
 
+  /** A graphql-transport-ws socket on the service, acknowledged. */
+  const connect = async (token: string, deviceId: string, answers: boolean) => {
+    const c = await client(app!.wsUrl, answers, 'graphql-transport-ws');
+    const acked = new Promise<void>((resolve) => c.socket.on('message', (data) => String(data).includes('connection_ack') && resolve()));
+    c.socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, deviceId } }));
+    await acked;
+    return c;
+  };
+
   it('pings every socket and drops one whose client stopped answering', async () => {
     // WS_INIT_TIMEOUT_MS: graphql-ws's wait for connection_init is a timer per socket too, kept until it fires.
     app = await startApp({ WS_KEEPALIVE_MS: '480', WS_INIT_TIMEOUT_MS: '300' });
     const tokens = await app.signIn([['ada', 'provider'], ['pat', 'patient']]);
-    const connect = async (token: string, deviceId: string, answers: boolean) => {
-      const c = await client(app!.wsUrl, answers, 'graphql-transport-ws');
-      const acked = new Promise<void>((resolve) => c.socket.on('message', (data) => String(data).includes('connection_ack') && resolve()));
-      c.socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, deviceId } }));
-      await acked;
-      return c;
-    };
     const ada = await connect(tokens.ada!, 'ada-desk-alive', true);
     const pat = await connect(tokens.pat!, 'pat-tab-silent', false);
     expect(await pat.closed).toBe(1006);
@@ -100,13 +102,7 @@ describe('the service keeps its sockets alive with WS_KEEPALIVE_MS', () => {
     const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const before = timeouts();
     const sockets = [];
-    for (let i = 0; i < 10; i++) {
-      const c = await client(app!.wsUrl, true, 'graphql-transport-ws');
-      const acked = new Promise<void>((resolve) => c.socket.on('message', (data) => String(data).includes('connection_ack') && resolve()));
-      c.socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.ann}`, deviceId: `ann-tab-${i}-timers` } }));
-      await acked;
-      sockets.push(c);
-    }
+    for (let i = 0; i < 10; i++) sockets.push(await connect(tokens.ann!, `ann-tab-${i}-timers`, true));
     await until(() => timeouts() - before < 5, 3_000, 'no timer per socket once the connection_init waits are over');
     for (const c of sockets) c.socket.close();
   });

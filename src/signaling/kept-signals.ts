@@ -38,7 +38,8 @@ export function takeChunk(size: number): Buffer {
 function giveChunks(chunks: Buffer[]): void {
   for (const chunk of chunks) {
     const size = chunk.length;
-    if (size > MAX_CHUNK || size & (size - 1) || pooledBytes + size > POOL_MAX_BYTES) continue;
+    // Up to MAX_CHUNK every chunk is a power of two (chunkSizeFor, then doubling); beyond, one payload's own size.
+    if (size > MAX_CHUNK || pooledBytes + size > POOL_MAX_BYTES) continue;
     chunk.fill(0);
     let free = pool.get(size);
     if (!free) pool.set(size, (free = []));
@@ -120,7 +121,7 @@ export class KeptSignals {
     const room = chunk ? chunk.length - this.written : 0;
     const size = utf8SizeBeyond(payload, room);
     if (!chunk || size > room) {
-      chunk = takeChunk(Math.max(chunkSizeFor(size), chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : FIRST_CHUNK));
+      chunk = takeChunk(Math.max(chunkSizeFor(size), chunk ? Math.min(MAX_CHUNK, chunk.length * 2) : 0));
       this.chunks.push(chunk);
       this.written = 0;
     }
