@@ -205,6 +205,13 @@ describe('the signaling lane (sendSignal and signals answered in front of graphq
     ann.ws.send(JSON.stringify(sendSignal('u1', callId, 'third')));
     await ann.until(() => ann.of('u1').some((f) => f.type === 'complete'), 'answer to the reused id');
     expect(ann.of('u1')[0]?.payload).toEqual({ data: { sendSignal: { seq: 3, toParticipantId: 'pia' } } });
+    // A `complete` written another way (keys in another order, an id with an escape) cancels the answer too.
+    ann.sendTogether(sendSignal('u"4', callId, 'fourth'), { type: 'complete', id: 'u"4' });
+    ann.ws.send(JSON.stringify(sendSignal('a2', callId, 'fifth')));
+    await ann.until(() => ann.of('a2').some((f) => f.type === 'complete'), 'answer to a2');
+    expect(ann.of('u"4')).toEqual([]);
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 3, payload: 'third' });
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 4, payload: 'fourth' });
     inbox.dispose();
   });
 

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import type { Sink } from '../pubsub/pubsub.js';
 import type { SendSignalInput } from '../services/signaling.service.js';
 import { SignalKind, type SignalEnvelope } from '../signaling/signal.js';
+import type { MaybePromise } from '../signaling/signal-log.js';
 
 /**
  * The signaling hot path without a graphql-js execution per message. A document that is exactly
@@ -108,18 +109,24 @@ const isResult = (value: Record<string, unknown> | ExecutionResult): value is Ex
 
 /**
  * Runs a `sendSignal` plan: the envelope as relayed, or the result graphql-js would give when it
- * failed (bad arguments, or what the service threw, located). {@link sentResult} shapes an envelope.
+ * failed (bad arguments, or what the service threw, located). At once when the service relayed
+ * or refused the signal at once (the usual case: see `SignalingService.send`), else a promise.
+ * Never throws. {@link sentResult} shapes an envelope.
  */
-export async function sendFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Promise<SignalEnvelope | ExecutionResult> {
+export function sendFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): MaybePromise<SignalEnvelope | ExecutionResult> {
   const values = argumentsOf(schema, plan, args);
   if (isResult(values)) return values;
   const ctx = args.contextValue as Context;
   try {
-    return await ctx.signaling.send(ctx, values.input as SendSignalInput);
+    const sent = ctx.signaling.send(ctx, values.input as SendSignalInput);
+    return sent instanceof Promise ? sent.catch((error: unknown) => refused(plan, error)) : sent;
   } catch (error) {
-    return { data: null, errors: [locatedError(error, [plan.field], [plan.responseKey])] };
+    return refused(plan, error);
   }
 }
+
+/** The result graphql-js would give for a `sendSignal` the service refused with `error`. */
+const refused = (plan: FastPlan, error: unknown): ExecutionResult => ({ data: null, errors: [locatedError(error, [plan.field], [plan.responseKey])] });
 
 /** The result graphql-js would give for a `sendSignal` plan that relayed `envelope`. */
 export function sentResult(plan: FastPlan, envelope: SignalEnvelope): ExecutionResult {

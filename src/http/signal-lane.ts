@@ -1,6 +1,7 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
+import type { SignalEnvelope } from '../signaling/signal.js';
 import { openSignalSession, renderSignal, sendFast, sentResult, type FastPlan } from './signal-fast-path.js';
 
 /**
@@ -39,6 +40,26 @@ type Message = { type?: unknown; id?: unknown; payload?: unknown };
 type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+const COMPLETE_HEAD = Buffer.from('{"id":"');
+const COMPLETE_TAIL = Buffer.from('","type":"complete"}');
+
+/**
+ * The id of a `complete` frame written as graphql-ws's client writes it (`{"id":"…","type":"complete"}`,
+ * the id printable ASCII with nothing to unescape), read without parsing JSON; undefined for any
+ * other frame, which is then parsed as usual. An unacknowledged send is two frames, and this is
+ * the second of them.
+ */
+export function completeFrameId(data: Buffer): string | undefined {
+  const end = data.length - COMPLETE_TAIL.length;
+  if (end <= COMPLETE_HEAD.length || end > 128 + COMPLETE_HEAD.length) return undefined;
+  if (data.compare(COMPLETE_TAIL, 0, COMPLETE_TAIL.length, end) !== 0 || data.compare(COMPLETE_HEAD, 0, COMPLETE_HEAD.length, 0, COMPLETE_HEAD.length) !== 0) return undefined;
+  for (let i = COMPLETE_HEAD.length; i < end; i++) {
+    const byte = data[i]!;
+    if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return undefined;
+  }
+  return data.toString('latin1', COMPLETE_HEAD.length, end);
+}
 const optionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
 
 /**
@@ -59,13 +80,34 @@ const optionalObject = (value: unknown) => value === undefined || value === null
  */
 export function signalLane(socket: WebSocket, state: () => LaneSocketState | undefined, options: LaneOptions) {
   let senderContext: Context | undefined;
+  /** graphql-ws's state of this socket, once it acknowledged the connection (the same object from then on). */
+  let acknowledged: LaneSocketState | undefined;
   /**
-   * The lane's `sendSignal` operations in flight, by id, each with a number of its own: kept here
-   * rather than among graphql-ws's operations, whose object (ids as keys, added and deleted per
-   * signal) costs a dictionary update each time; ids stay unique across both (see below).
+   * The lane's `sendSignal` operations still waiting on the service (a call whose view was being
+   * loaded), by id, each with a number of its own: kept here rather than among graphql-ws's
+   * operations, whose object (ids as keys, added and deleted per signal) costs a dictionary
+   * update each time; ids stay unique across both (see below).
    */
   const sending = new Map<string, number>();
   let sends = 0;
+  /**
+   * Sends the service relayed (or refused) at once, whose answer is due once this read's frames
+   * have all been handled: a `complete` for one of them in the same read takes it out, and it is
+   * never answered (an unacknowledged send). Nearly every signal goes this way, with no promise
+   * and no map entry of its own.
+   */
+  const due: { id: string; plan: FastPlan; outcome: SignalEnvelope | ExecutionResult }[] = [];
+  const answerDue = () => {
+    for (const { id, plan, outcome } of due) {
+      sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
+      sendComplete(id);
+    }
+    due.length = 0;
+  };
+  const isDue = (id: string) => {
+    for (let i = 0; i < due.length; i++) if (due[i]!.id === id) return i;
+    return -1;
+  };
   /** The last query seen on this socket and its plan: a client sends the same one over and over. */
   let lastQuery: string | undefined;
   let lastPlan: FastPlan | null = null;
@@ -88,11 +130,17 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     socket.close(4500, 'Internal server error');
   };
 
-  const runMutation = async (id: string, plan: FastPlan, args: ExecutionArgs) => {
+  const runMutation = (id: string, plan: FastPlan, args: ExecutionArgs) => {
+    const outcome = sendFast(options.schema, plan, args);
+    if (outcome instanceof Promise) return void waitForSend(id, plan, outcome).catch(fail);
+    if (due.push({ id, plan, outcome }) === 1) queueMicrotask(answerDue);
+  };
+
+  const waitForSend = async (id: string, plan: FastPlan, sent: Promise<SignalEnvelope | ExecutionResult>) => {
     const token = ++sends;
     sending.set(id, token);
     try {
-      const outcome = await sendFast(options.schema, plan, args);
+      const outcome = await sent;
       // Completed by the client meanwhile (an unacknowledged send): nothing is answered.
       if (sending.get(id) !== token) return;
       sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
@@ -160,9 +208,24 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     }
   };
 
+  /** A `complete` for `id`: an answer due or a send in flight is dropped, else graphql-ws's handling. */
+  const completed = (ctx: LaneSocketState, id: string) => {
+    const at = isDue(id);
+    if (at >= 0) due.splice(at, 1);
+    else if (!sending.delete(id)) complete(ctx, id);
+    return true;
+  };
+
   return (data: unknown, isBinary: boolean): boolean => {
-    const ctx = state();
-    if (!ctx?.acknowledged || isBinary || !Buffer.isBuffer(data)) return false;
+    if (!acknowledged) {
+      const ctx = state();
+      if (!ctx?.acknowledged) return false;
+      acknowledged = ctx;
+    }
+    const ctx = acknowledged;
+    if (isBinary || !Buffer.isBuffer(data)) return false;
+    const plainId = completeFrameId(data);
+    if (plainId !== undefined) return completed(ctx, plainId);
     let message: Message;
     try {
       message = JSON.parse(data.toString('utf8')) as Message;
@@ -171,12 +234,9 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     }
     if (!isObject(message) || typeof message.id !== 'string' || message.id === '') return false;
     const id = message.id;
-    if (message.type === 'complete') {
-      if (!sending.delete(id)) complete(ctx, id);
-      return true;
-    }
+    if (message.type === 'complete') return completed(ctx, id);
     if (message.type !== 'subscribe') return false;
-    if (sending.has(id)) {
+    if (sending.has(id) || isDue(id) >= 0) {
       // What graphql-ws does for an id in use; it cannot see the lane's sends in flight.
       socket.close(4409, `Subscriber for ${id} already exists`);
       return true;
@@ -194,7 +254,11 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     const args = { variableValues: (payload.variables ?? undefined) as Record<string, unknown> | undefined } as ExecutionArgs;
     if (plan.kind === 'sendSignal') {
       (args as { contextValue: unknown }).contextValue = senderContext ??= options.context();
-      runMutation(id, plan, args).catch(fail);
+      try {
+        runMutation(id, plan, args);
+      } catch (error) {
+        fail(error);
+      }
     } else {
       (args as { contextValue: unknown }).contextValue = options.context();
       runSubscription(ctx, id, plan, args).catch(fail);

@@ -120,12 +120,14 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   wsServer.on('connection', (socket: WebSocket) => {
     coalesceWrites(socket);
     const state = () => states.get(socket);
+    /** The socket's viewer, set once by onConnect. */
+    let viewer: Viewer | undefined;
     const lane = signalLane(socket, state, {
       schema: options.schema,
       planOf,
       format,
       admits: () => {
-        const viewer = state()?.extra.viewer;
+        viewer ??= state()?.extra.viewer;
         return !!viewer && viewer.role !== Role.SERVICE && !hasExpired(viewer);
       },
       context: () => {

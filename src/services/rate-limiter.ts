@@ -15,16 +15,15 @@ export class RateLimiter {
 
   /** Takes one token for `key`, or throws RATE_LIMITED. */
   take(key: string, now = Date.now()): void {
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = { tokens: this.burst, at: now }));
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
     bucket.at = now;
     if (bucket.tokens < 1) {
-      this.buckets.set(key, bucket);
       const retryAfterMs = Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000);
       throw new AppError(ErrorCode.RATE_LIMITED, `too many ${this.what}: at most ${this.ratePerSecond} a second, bursts of ${this.burst}`, { retryAfterMs });
     }
     bucket.tokens -= 1;
-    this.buckets.set(key, bucket);
     if (this.buckets.size > 50_000) this.forgetIdle(now);
   }
 

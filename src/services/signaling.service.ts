@@ -8,6 +8,7 @@ import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { Logger } from '../logger.js';
 import { checkPayload, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
 import { MAX_QUEUED_SIGNALS, type SignalRelay } from '../signaling/signal-relay.js';
+import type { MaybePromise } from '../signaling/signal-log.js';
 import type { Viewer } from '../auth/viewer.js';
 import { keepRelayOnly } from '../signaling/relay-privacy.js';
 import type { AuditService } from './audit.service.js';
@@ -24,9 +25,16 @@ export interface SendSignalInput {
 
 /** What the hot path needs to know about a call, cached briefly so a candidate costs no query. */
 interface Membership {
+  /**
+   * The call's id as loaded: the one string every later lookup and envelope of a signal uses, so
+   * each signal hashes the id its client sent once, not once per table it is looked up in.
+   */
+  callId: string;
   status: CallStatus;
   participants: Map<string, { status: ParticipantStatus; deviceId: string | null }>;
   loadedAt: number;
+  /** The subscription that drops this view when the call changes (set once cached). */
+  watch?: Watch;
 }
 
 /**
@@ -96,13 +104,26 @@ export class SignalingService {
     await Promise.all([...this.watches.keys()].map((callId) => this.unwatch(callId)));
   }
 
-  /** Relays one signal to a participant's inbox. Resolves with the envelope as stored. */
-  async send(ctx: Context, input: SendSignalInput): Promise<SignalEnvelope> {
+  /**
+   * Relays one signal to a participant's inbox: the envelope as stored, returned at once when
+   * the call's view is cached and the log stored it at once (one process), else a promise of it.
+   * A refusal is thrown on the first path and rejected on the other.
+   */
+  send(ctx: Context, input: SendSignalInput): MaybePromise<SignalEnvelope> {
     const viewer = requireViewer(ctx);
     // A call with a cached view has an id already checked (and lower-cased) when it was loaded.
     const cached = this.fresh(input.callId);
-    const callId = cached ? input.callId : uuid(input.callId, 'callId');
-    const members = cached ?? (await this.membership(callId));
+    return cached ? this.relayIn(ctx, viewer, cached, input) : this.sendLoading(ctx, viewer, input);
+  }
+
+  /** {@link send} for a call whose view must be loaded first. */
+  private async sendLoading(ctx: Context, viewer: Viewer, input: SendSignalInput): Promise<SignalEnvelope> {
+    const members = await this.membership(uuid(input.callId, 'callId'));
+    return await this.relayIn(ctx, viewer, members, input);
+  }
+
+  /** Checks the signal against the call's view and relays it; throws a refusal. */
+  private relayIn(ctx: Context, viewer: Viewer, members: Membership | null, input: SendSignalInput): MaybePromise<SignalEnvelope> {
     const me = members?.participants.get(viewer.id);
     if (!members || !me) throw notFound('call');
     if (members.status !== CallStatus.ACTIVE) {
@@ -120,8 +141,7 @@ export class SignalingService {
       if ('problem' in kept) throw badInput(kept.problem, 'payload');
       payload = kept.payload;
     }
-    // Awaited here rather than returned: returning a promise from an async function costs two more microtask turns.
-    return await this.deps.relay.send({ callId, from: viewer.id, to, kind: input.kind, payload });
+    return this.deps.relay.send({ callId: members.callId, from: viewer.id, to, kind: input.kind, payload });
   }
 
   /**
@@ -226,8 +246,7 @@ export class SignalingService {
     if (!current) return undefined;
     const now = Date.now();
     if (now - current.loadedAt > MEMBERSHIP_TTL_MS) return undefined;
-    const watch = this.watches.get(callId);
-    if (watch) watch.usedAt = now;
+    if (current.watch) current.watch.usedAt = now;
     return current;
   }
 
@@ -239,8 +258,11 @@ export class SignalingService {
       // A view loaded before a change that forget() announced must not come back.
       if (this.refreshing.get(callId) === loading) {
         this.refreshing.delete(callId);
-        if (m) this.memberships.set(callId, m);
-        else this.memberships.delete(callId);
+        if (m) {
+          // Its watch outlives it: ending a watch forgets the view (see watch and unwatch).
+          m.watch = this.watches.get(callId);
+          this.memberships.set(callId, m);
+        } else this.memberships.delete(callId);
       }
       // No such call: nothing to watch (ids made up by a client must not pile up subscriptions).
       if (!m) void this.unwatch(callId);
@@ -307,7 +329,7 @@ export class SignalingService {
     const views = new Map<string, Membership>();
     for (const r of rows) {
       let view = views.get(r.id);
-      if (!view) views.set(r.id, (view = { status: r.status, participants: new Map(), loadedAt }));
+      if (!view) views.set(r.id, (view = { callId: r.id, status: r.status, participants: new Map(), loadedAt }));
       view.participants.set(r.user_id, { status: r.participant_status, deviceId: r.device_id });
     }
     return ids.map((id) => views.get(id) ?? null);

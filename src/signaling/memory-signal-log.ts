@@ -2,7 +2,7 @@ import { PUBLISHED } from '../pubsub/memory-pubsub.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { SignalEnvelope } from './signal.js';
 import { KeptSignals } from './kept-signals.js';
-import { inboxTopic, type SignalLog } from './signal-log.js';
+import { inboxTopic, type MaybePromise, type SignalLog } from './signal-log.js';
 
 interface Inbox {
   kept: KeptSignals;
@@ -34,26 +34,20 @@ export class MemorySignalLog implements SignalLog {
     return inboxTopic(callId, to);
   }
 
-  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope> {
-    let envelope: SignalEnvelope;
-    let published: Promise<void>;
-    try {
-      let inboxes = this.calls.get(signal.callId);
-      if (!inboxes) this.calls.set(signal.callId, (inboxes = new Map()));
-      let inbox = inboxes.get(signal.to);
-      if (!inbox) inboxes.set(signal.to, (inbox = { kept: new KeptSignals(), lastAppendAt: 0, topic: inboxTopic(signal.callId, signal.to) }));
-      const at = Date.now();
-      inbox.kept.expire(at - this.retentionMs);
-      inbox.lastAppendAt = at;
-      const seq = inbox.kept.append(at, signal.from, signal.kind, signal.payload);
-      envelope = { seq, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at };
-      published = this.pubsub.publish(inbox.topic, envelope);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // Not an async function: over the in-process pub/sub a signal is relayed by the time this
-    // returns, and an await per signal would only add a promise and a turn of the microtask queue.
-    return published === PUBLISHED ? Promise.resolve(envelope) : published.then(() => envelope);
+  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope> {
+    let inboxes = this.calls.get(signal.callId);
+    if (!inboxes) this.calls.set(signal.callId, (inboxes = new Map()));
+    let inbox = inboxes.get(signal.to);
+    if (!inbox) inboxes.set(signal.to, (inbox = { kept: new KeptSignals(), lastAppendAt: 0, topic: inboxTopic(signal.callId, signal.to) }));
+    const at = Date.now();
+    inbox.kept.expire(at - this.retentionMs);
+    inbox.lastAppendAt = at;
+    const seq = inbox.kept.append(at, signal.from, signal.kind, signal.payload);
+    const envelope: SignalEnvelope = { seq, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at };
+    const published = this.pubsub.publish(inbox.topic, envelope);
+    // Over the in-process pub/sub a signal is relayed by the time publish returns: the envelope is
+    // returned as it is, with no promise and no turn of the microtask queue per signal.
+    return published === PUBLISHED ? envelope : published.then(() => envelope);
   }
 
   async readAfter(callId: string, to: string, afterSeq: number) {

@@ -1,5 +1,8 @@
 import type { SignalEnvelope } from './signal.js';
 
+/** A value, or a promise of it when it could not be had at once. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * The inboxes behind resume: per call and recipient, numbered signals kept for the reconnect
  * window and no longer (they carry network addresses).
@@ -7,9 +10,11 @@ import type { SignalEnvelope } from './signal.js';
 export interface SignalLog {
   /**
    * Numbers `signal` as the next entry of the (callId, to) inbox, stores it, and publishes it to
-   * that inbox's live subscribers, atomically. Resolves with the stored envelope.
+   * that inbox's live subscribers, atomically. Returns the stored envelope: at once when the
+   * subscribers had it before this returned (one process), else a promise of it. A failure may
+   * be thrown or rejected.
    */
-  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope>;
+  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope>;
   /**
    * Entries with seq > afterSeq still kept, oldest first. `firstKept` is the seq of the oldest
    * entry kept (or the next seq when none is), so a caller can tell what was already dropped.

@@ -1,6 +1,6 @@
 import type { PubSub, Sink } from '../pubsub/pubsub.js';
 import type { SignalEnvelope } from './signal.js';
-import type { SignalLog } from './signal-log.js';
+import type { MaybePromise, SignalLog } from './signal-log.js';
 
 /** An inbox opened for delivery: nothing reaches the sink before `start`; `stop` ends it (idempotent). */
 export interface OpenInbox {
@@ -24,7 +24,8 @@ export class SignalRelay {
     private readonly pubsub: PubSub,
   ) {}
 
-  send(signal: Omit<SignalEnvelope, 'seq' | 'at'>): Promise<SignalEnvelope> {
+  /** Appends to the recipient's inbox (see {@link SignalLog.append}: the envelope at once, or a promise of it). */
+  send(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope> {
     return this.log.append(signal);
   }
 
