@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { buildService } from './lib/build.js';
 import { killAllChildren } from './lib/child.js';
+import { setUpPinning } from './lib/pin.js';
 import { dropAllDatabases } from './lib/database.js';
 import { removeAllTempDirs } from './lib/temp-dirs.js';
 import { targetLabels, type BenchRun } from './modes/mode.js';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'instructions-keep': { type: 'string' },
     'hot-path-iterations': { type: 'string', default: '20000' },
     'max-minutes': { type: 'string', default: '10' },
+    pin: { type: 'string', default: '0:1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -88,10 +90,14 @@ if (args.help) {
   --hot-path                   instead of the ramp: time each stage of the service's hot path in
                                this process, --hot-path-iterations each
   --max-minutes 10             hard limit on the whole run
+  --pin 0:1                    CPUs of the load generator and of each server (taskset lists), or
+                               off: unpinned, a server's writes wake the generator onto the
+                               server's core, where it preempts the server (bench/lib/pin.ts)
 
 environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
-  BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process`);
+  BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process
+  BENCH_NODE_ARGS='--perf-basic-prof'                  extra node/V8 flags of every server's process (before the service's own)`);
   process.exit(0);
 }
 
@@ -129,12 +135,15 @@ process.once('SIGINT', () => abort('interrupted'));
 process.once('SIGTERM', () => abort('terminated'));
 setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}`), num('max-minutes') * 60_000).unref();
 
+/** Flags every server's node gets (BENCH_NODE_ARGS), the service's own (BENCH_SERVICE_NODE_ARGS) after them. */
+const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const serviceNodeArgs = [...everyNodeArgs, ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
 const starters: Record<string, () => Promise<Target>> = {
-  'raw-ws': () => startRawWs(),
-  socketio: () => startSocketIo(),
-  'protocol-floor': () => startProtocolFloor(),
-  service: () => startService({ adminDatabaseUrl, buildDir: build!.dir }),
-  'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true }),
+  'raw-ws': () => startRawWs(everyNodeArgs),
+  socketio: () => startSocketIo(everyNodeArgs),
+  'protocol-floor': () => startProtocolFloor(everyNodeArgs),
+  service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
+  'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
 };
 
 const run: BenchRun = {
@@ -160,6 +169,7 @@ const run: BenchRun = {
 };
 
 try {
+  if (!args['hot-path'] && !args.instructions) console.log(setUpPinning(String(args.pin)));
   if (args['hot-path'] || targets.some((name) => name.startsWith('service'))) {
     console.log('building src with tsc -p tsconfig.build.json (the service runs from that build)');
     build = await buildService();

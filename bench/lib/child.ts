@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pinning, pinProcess } from './pin.js';
 import type { Collected, MemoryReport, ParentMessage, PausesReport, ProfileWritten, Ready } from '../servers/ipc.js';
 
 /** A server under test, running in a child process of its own. */
@@ -74,6 +75,7 @@ export async function spawnServer(file: string, given: SpawnOptions = {}): Promi
     child.kill('SIGKILL');
     throw error;
   });
+  if (pinning.server) pinProcess(child.pid!, pinning.server);
   const send = (message: ParentMessage) => child.send(message);
   /** Sends `message` and resolves with the child's first answer of type `type`. */
   const ask = <R extends { type: string }>(message: ParentMessage, type: R['type'], timeoutMs = 30_000) =>

@@ -23,6 +23,12 @@ export interface ProcessUsage {
   writeCalls: number;
   /** Minor page faults: first touches of memory the process mapped (a heap growing, pages handed back and taken again). */
   minorFaults: number;
+  /**
+   * Times the main thread was switched out while it could still run (preempted), from
+   * `nonvoluntary_ctxt_switches`: on this 2-core machine, mostly the load generator woken by a
+   * write and run on the server's core (bench/README.md, twelfth session).
+   */
+  preemptions: number;
 }
 
 /** {@link ProcessUsage} from /proc/<pid>/stat and /proc/<pid>/io. */
@@ -30,6 +36,7 @@ export async function processUsage(pid: number): Promise<ProcessUsage> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const io = await readFile(`/proc/${pid}/io`, 'utf8');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const count = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
   return {
     userMicros: (Number(fields[11]) * 1_000_000) / TICKS_PER_SECOND,
@@ -37,6 +44,7 @@ export async function processUsage(pid: number): Promise<ProcessUsage> {
     readCalls: count('syscr'),
     writeCalls: count('syscw'),
     minorFaults: Number(fields[7]),
+    preemptions: Number(/^nonvoluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? Number.NaN),
   };
 }
 

@@ -22,7 +22,7 @@ export function printTable(header: string[], rows: string[][]): void {
 export function describeStep(s: StepResult & { attempts?: number }): string {
   return `  ${String(s.rate).padStart(6)}/s offered  sent ${fixed(s.sentRate, 0).padStart(6)}/s  delivered ${fixed(s.deliveredRate, 0).padStart(6)}/s` +
     `  p50 ${fixed(s.p50Ms, 2).padStart(7)} ms  p99 ${fixed(s.p99Ms, 2).padStart(8)} ms (SDP ${fixed(s.sdpP99Ms, 2)})  server ${fixed(s.serverCpuPerMsgUs, 1).padStart(6)} µs/msg` +
-    ` (${fixed(s.serverCores * 100, 0)}% core, ${fixed(s.serverKernelShare * 100, 0)}% kernel, ${fixed(s.serverReadsPerMsg, 2)} reads + ${fixed(s.serverWritesPerMsg, 2)} writes + ${fixed(s.serverFaultsPerMsg, 2)} page faults/msg)` +
+    ` (${fixed(s.serverCores * 100, 0)}% core, ${fixed(s.serverKernelShare * 100, 0)}% kernel, ${fixed(s.serverReadsPerMsg, 2)} reads + ${fixed(s.serverWritesPerMsg, 2)} writes + ${fixed(s.serverFaultsPerMsg, 2)} page faults + ${fixed(s.serverPreemptionsPerMsg, 3)} preemptions/msg)` +
     `  db ${fixed(s.dbCpuPerMsgUs, 1)} µs/msg  generator ${fixed(s.generatorCores * 100, 0)}% (lag p99 ${fixed(s.generatorLagP99Ms, 1)} max ${fixed(s.generatorLagMaxMs, 1)} ms)  others ${fixed(s.otherCores * 100, 0)}% core` +
     `  loop lag p99 ${fixed(s.loopDelayP99Ms, 1)} max ${fixed(s.loopDelayMaxMs, 1)} ms  scavenge max ${fixed(s.minorGcMaxMs, 1)} ms` +
     `  mark-compact ${s.majorGcs}x max ${fixed(s.majorGcMaxMs, 1)} ms` +

@@ -95,6 +95,8 @@ export interface StepResult {
   serverWritesPerMsg: number;
   /** The server's minor page faults per delivered message: each is kernel time the syscalls do not show. */
   serverFaultsPerMsg: number;
+  /** Times the server's main thread was preempted, per delivered message (`preemptions` of bench/lib/proc.ts's ProcessUsage). */
+  serverPreemptionsPerMsg: number;
   /** CPU per delivered message, µs, of the PostgreSQL backends of the server's own database (NaN for the relays). */
   dbCpuPerMsgUs: number;
   /** Load generator CPU / wall time (1.0 = one core); near 1 the generator, not the server, is the limit. */
@@ -200,6 +202,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
     serverReadsPerMsg: received > 0 ? (server1.readCalls - server0.readCalls) / received : Number.NaN,
     serverWritesPerMsg: received > 0 ? (server1.writeCalls - server0.writeCalls) / received : Number.NaN,
     serverFaultsPerMsg: received > 0 ? (server1.minorFaults - server0.minorFaults) / received : Number.NaN,
+    serverPreemptionsPerMsg: received > 0 ? (server1.preemptions - server0.preemptions) / received : Number.NaN,
     dbCpuPerMsgUs: received > 0 ? dbMicros / received : Number.NaN,
     generatorCores,
     generatorLagP99Ms: generatorLag.percentile(99) / 1e6,
