@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     'hot-path-iterations': { type: 'string', default: '20000' },
     'max-minutes': { type: 'string', default: '10' },
     pin: { type: 'string', default: '0:1' },
+    'generator-wait': { type: 'string', default: 'spin' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -93,6 +94,9 @@ if (args.help) {
   --pin 0:1                    CPUs of the load generator and of each server (taskset lists), or
                                off: unpinned, a server's writes wake the generator onto the
                                server's core, where it preempts the server (bench/lib/pin.ts)
+  --generator-wait spin        spin: the generator never blocks between sends, so no delivery has
+                               to wake it (no client across a network has to be woken by the
+                               server); sleep: a 1 ms timer, as before the twelfth session
 
 environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
@@ -116,6 +120,8 @@ for (const name of targets) {
   if (!targetLabels[name]) throw new Error(`unknown target ${name}; expected some of ${Object.keys(targetLabels).join(',')}`);
 }
 const adminDatabaseUrl = String(args['database-url']);
+const generatorWait = args['generator-wait'];
+if (generatorWait !== 'spin' && generatorWait !== 'sleep') throw new Error(`--generator-wait must be spin or sleep, got ${JSON.stringify(generatorWait)}`);
 
 // Everything the run starts is stopped on every way out: children killed, databases dropped,
 // temporary directories and the build removed.
@@ -157,6 +163,7 @@ const run: BenchRun = {
     p99BoundMs: num('p99-bound-ms'),
     quietWaitMs: num('quiet-wait-ms'),
     warmupMs: num('warmup-seconds') * 1000,
+    generatorWait,
   },
   async withTarget(name, work) {
     const target = await starters[name]!();
@@ -169,7 +176,7 @@ const run: BenchRun = {
 };
 
 try {
-  if (!args['hot-path'] && !args.instructions) console.log(setUpPinning(String(args.pin)));
+  if (!args['hot-path'] && !args.instructions) console.log(`${setUpPinning(String(args.pin))}; the generator ${generatorWait === 'spin' ? 'spins' : 'sleeps'} between sends (--generator-wait)`);
   if (args['hot-path'] || targets.some((name) => name.startsWith('service'))) {
     console.log('building src with tsc -p tsconfig.build.json (the service runs from that build)');
     build = await buildService();

@@ -40,7 +40,8 @@ export async function instructionsMode(run: BenchRun, options: InstructionsOptio
       await run.withTarget(name, async (target) => {
         const recorder = new Recorder();
         const links = await target.openCalls(run.calls, recorder.deliver);
-        const step = { ...run.step, rate: options.rate, quietWaitMs: 0, drainMs: Math.max(run.step.drainMs, 10_000) };
+        // The generator sleeps between sends: the servers run unpinned under valgrind, and a spinning generator would take a core from them.
+        const step = { ...run.step, rate: options.rate, quietWaitMs: 0, drainMs: Math.max(run.step.drainMs, 10_000), generatorWait: 'sleep' as const };
         await instrument(target.server.pid, true);
         // The warm-up is counted and thrown away (a dump zeroes the counters): it pays for
         // compiling the hot path, which V8 does on threads callgrind counts too.
