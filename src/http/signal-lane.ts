@@ -98,11 +98,17 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
    */
   const due: { id: string; plan: FastPlan; outcome: SignalEnvelope | ExecutionResult }[] = [];
   const answerDue = () => {
-    for (const { id, plan, outcome } of due) {
-      sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
-      sendComplete(id);
+    try {
+      for (const { id, plan, outcome } of due) {
+        sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
+        sendComplete(id);
+      }
+    } catch (error) {
+      fail(error);
+    } finally {
+      // Emptied whatever happened: the next send queues the next answer.
+      due.length = 0;
     }
-    due.length = 0;
   };
   const isDue = (id: string) => {
     for (let i = 0; i < due.length; i++) if (due[i]!.id === id) return i;
