@@ -241,6 +241,24 @@ describe('the signaling lane (sendSignal and signals answered in front of graphq
     ]);
   });
 
+  it('treats binary frames as graphql-ws does: a binary complete cancels an answer, a binary subscribe may not reuse an id', async () => {
+    const { ann, pia, callId } = await activeCall('binary');
+    const inbox = subscribe(pia, SignalsDocument, { callId, afterSeq: 0 });
+    const together = (...frames: (string | Buffer)[]) => {
+      ann.tcp.cork();
+      for (const frame of frames) ann.ws.send(frame, { binary: Buffer.isBuffer(frame) });
+      ann.tcp.uncork();
+    };
+    together(JSON.stringify(sendSignal('b1', callId, 'first')), Buffer.from(JSON.stringify({ id: 'b1', type: 'complete' })));
+    ann.ws.send(JSON.stringify(sendSignal('b2', callId, 'second')));
+    await ann.until(() => ann.of('b2').some((f) => f.type === 'complete'), 'answer to b2');
+    expect(ann.of('b1')).toEqual([]);
+    expect((await inbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'first' });
+    together(JSON.stringify(sendSignal('b3', callId, 'third')), Buffer.from(JSON.stringify({ id: 'b3', type: 'subscribe', payload: { query: '{ me { id } }' } })));
+    expect(await withDeadline(ann.closed, 5_000, 'the socket to close')).toBe(4409);
+    inbox.dispose();
+  });
+
   it('closes the socket with 4409 when an id is reused while its signal is in flight', async () => {
     const { ann, callId } = await activeCall('dup');
     ann.sendTogether(sendSignal('d', callId, 'a'), sendSignal('d', callId, 'b'));

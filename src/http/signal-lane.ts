@@ -222,14 +222,16 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     return true;
   };
 
-  return (data: unknown, isBinary: boolean): boolean => {
+  return (data: unknown): boolean => {
     if (!acknowledged) {
       const ctx = state();
       if (!ctx?.acknowledged) return false;
       acknowledged = ctx;
     }
     const ctx = acknowledged;
-    if (isBinary || !Buffer.isBuffer(data)) return false;
+    // A binary frame is read as UTF-8 text, as graphql-ws reads it: its ids must meet the lane's
+    // sends too (a binary `complete` cancels an answer, a binary `subscribe` may not reuse an id).
+    if (!Buffer.isBuffer(data)) return false;
     const plainId = completeFrameId(data);
     if (plainId !== undefined) return completed(ctx, plainId);
     let message: Message;

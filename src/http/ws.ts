@@ -138,7 +138,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
     // Frames the lane takes never reach graphql-ws's listener; this runs before it.
     const emit = socket.emit;
     socket.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]) {
-      if (event === 'message' && lane(args[0], args[1] === true)) return true;
+      if (event === 'message' && lane(args[0])) return true;
       return emit.call(this, event, ...args);
     } as WebSocket['emit'];
   });
