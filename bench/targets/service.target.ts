@@ -12,6 +12,7 @@ export interface ServiceOptions {
   buildDir: string;
   /** Every signal acknowledged, candidates too (clients are advised to send candidates unacknowledged). */
   acknowledgeAll?: boolean;
+  /** Node flags of the service's process (bench/signaling.ts: BENCH_NODE_ARGS, then BENCH_SERVICE_NODE_ARGS). */
   nodeArgs?: string[];
 }
 
@@ -48,7 +49,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   const data = await tempDir('vw-calls-bench-');
   let server: ChildServer;
   try {
-    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs ?? process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean), env: serviceEnv(database.url, data.dir) });
+    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs, env: serviceEnv(database.url, data.dir) });
   } catch (error) {
     await database.drop();
     await data.remove();

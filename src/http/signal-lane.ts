@@ -40,6 +40,7 @@ type Message = { type?: unknown; id?: unknown; payload?: unknown };
 type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const optionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
 
 const COMPLETE_HEAD = Buffer.from('{"id":"');
 const COMPLETE_TAIL = Buffer.from('","type":"complete"}');
@@ -60,7 +61,6 @@ export function completeFrameId(data: Buffer): string | undefined {
   }
   return data.toString('latin1', COMPLETE_HEAD.length, end);
 }
-const optionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
 
 /**
  * The signaling lane: the frames of a call's negotiation, answered straight from the socket in
@@ -99,10 +99,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const due: { id: string; plan: FastPlan; outcome: SignalEnvelope | ExecutionResult }[] = [];
   const answerDue = () => {
     try {
-      for (const { id, plan, outcome } of due) {
-        sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
-        sendComplete(id);
-      }
+      for (const { id, plan, outcome } of due) answer(id, plan, outcome);
     } catch (error) {
       fail(error);
     } finally {
@@ -126,6 +123,11 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     send(`{"id":${JSON.stringify(id)},"type":"next","payload":${JSON.stringify(payload)}}`);
   };
   const sendComplete = (id: string) => send(`{"id":${JSON.stringify(id)},"type":"complete"}`);
+  /** The answer to a `sendSignal`: its result (the envelope shaped, or the errors), then `complete`. */
+  const answer = (id: string, plan: FastPlan, outcome: SignalEnvelope | ExecutionResult) => {
+    sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
+    sendComplete(id);
+  };
   const asGraphQLError = (error: unknown) => {
     const cause = error instanceof Error ? error : new Error(String(error));
     return new GraphQLError(cause.message, { originalError: cause });
@@ -148,9 +150,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     try {
       const outcome = await sent;
       // Completed by the client meanwhile (an unacknowledged send): nothing is answered.
-      if (sending.get(id) !== token) return;
-      sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
-      sendComplete(id);
+      if (sending.get(id) === token) answer(id, plan, outcome);
     } finally {
       if (sending.get(id) === token) sending.delete(id);
     }
