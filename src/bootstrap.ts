@@ -142,7 +142,7 @@ async function start(
   const stats = new StatsService({ audit, em, rollupAfterDays: config.statsRollupAfterDays });
   const timers = new CallTimers({
     em, pubsub, audit, logger, ringTimeoutMs: config.ringTimeoutMs, pollIntervalMs: config.timerPollIntervalMs,
-    jobs: [() => presence.sweep(), () => retention.run(), () => quality.run(), () => stats.fold()],
+    jobs: [presence.sweepJob, ...retention.jobs, ...quality.jobs, stats.foldJob],
   });
   const calls = new CallService({ pubsub, changer, audit, users, ringTimeoutMs: config.ringTimeoutMs, wakeTimersAt: (at) => timers.wakeAt(at) });
   const live = new LiveEventsService(pubsub, audit);

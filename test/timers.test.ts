@@ -4,6 +4,12 @@ import { CallEventsDocument, GetCallDocument, IncomingCallDocument, InitiateCall
 import { createDatabase, startApp, type TestApp } from './helpers/app.js';
 import { execute, subscribe, wsClient } from './helpers/client.js';
 import { waitFor } from './helpers/wait.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createLogger } from '../src/logger.js';
+import { MemoryPubSub } from '../src/pubsub/memory-pubsub.js';
+import { AuditService } from '../src/services/audit.service.js';
+import { CallTimers } from '../src/services/call-timers.service.js';
+import type { DueJob } from '../src/services/when-due.js';
 
 const apps: TestApp[] = [];
 const databases: { drop(): Promise<void> }[] = [];
@@ -122,7 +128,7 @@ describe('database-driven timers', () => {
     }
   });
 
-  it('costs one statement per job and no transaction in a round that finds nothing due', async () => {
+  it('costs one statement and no transaction in a round that finds nothing due', async () => {
     const statements: string[] = [];
     let counting = false;
     // Polls once a minute: the only round while counting is the one asked for.
@@ -132,13 +138,49 @@ describe('database-driven timers', () => {
     counting = true;
     await app.timers.tick();
     counting = false;
-    // No locking read, which only a transaction can hold: the claims' transactions were not opened.
-    expect(statements.filter((sql) => /^\s*SELECT\b[\s\S]*\bFOR UPDATE\b/i.test(sql))).toEqual([]);
-    // Ring, miss, presence, stopping recordings of ended calls, quality summaries: a probe each,
-    // where each used to open a transaction to find nothing (BEGIN, SELECT ... FOR UPDATE, COMMIT).
-    expect(statements.filter((sql) => sql.startsWith('SELECT EXISTS ('))).toHaveLength(5);
-    // The jobs that are one statement anyway: recordings to finalize and to purge, quality stats to
-    // ask for, old samples to delete, the rollup to fold.
-    expect(statements).toHaveLength(10);
+    // One probe for every job: ring, miss, presence, recordings to stop, finalize and purge,
+    // quality stats to ask for, summaries to write, old samples to delete, the rollup to fold.
+    // Each used to cost a statement of its own every second (ten in all), five of them writes.
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^SELECT EXISTS \(/);
+    expect(statements[0]!.match(/\) AS d\d+/g)).toHaveLength(10);
+    // No locking read and no write: a probe takes no lock and opens no transaction.
+    expect(statements[0]).not.toMatch(/FOR UPDATE|DELETE|INSERT|UPDATE /);
+  });
+
+  it('runs only the jobs its probe found work for, in order, and a failing job does not stop the next', async () => {
+    const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
+    const lines: string[] = [];
+    const ran: string[] = [];
+    let failures = 1;
+    const job = (name: string, sql: string, params: unknown[], run: () => Promise<number>): DueJob => ({ name, probe: () => ({ sql, params }), run });
+    const timers = new CallTimers({
+      em: () => app.orm.em.fork() as EntityManager,
+      pubsub: new MemoryPubSub(),
+      audit: new AuditService(),
+      logger: createLogger('error', (line) => lines.push(line)),
+      ringTimeoutMs: 30_000,
+      pollIntervalMs: 60_000,
+      jobs: [
+        job('idle', 'SELECT 1 WHERE ? = 2', [1], async () => (ran.push('idle'), 1)),
+        job('broken', 'SELECT 1 WHERE ? = 1', [1], async () => {
+          ran.push('broken');
+          if (failures-- > 0) throw new Error('storage unavailable');
+          return 0;
+        }),
+        job('after', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('after'), 0)),
+      ],
+    });
+    // The idle job's probe found nothing; the failure is logged and the next job still runs.
+    await timers.tick();
+    expect(ran).toEqual(['broken', 'after']);
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ msg: 'timer job failed', job: 'broken', error: { name: 'Error' } }]);
+    // Never the message, which can echo data.
+    expect(lines[0]).not.toContain('storage unavailable');
+    ran.length = 0;
+    await timers.tick();
+    expect(ran).toEqual(['broken', 'after']);
+    expect(lines).toHaveLength(1);
+    await timers.stop();
   });
 });

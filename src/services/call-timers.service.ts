@@ -10,7 +10,7 @@ import { statusChanged } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
 import { closeParticipants } from './call-change.js';
 import { callerOf, incoming, stopRinging } from './call.service.js';
-import { whenDue } from './when-due.js';
+import { dueOf, type DueJob } from './when-due.js';
 
 export interface CallTimersDeps {
   em: () => EntityManager;
@@ -19,8 +19,8 @@ export interface CallTimersDeps {
   logger: Logger;
   ringTimeoutMs: number;
   pollIntervalMs: number;
-  /** More due work to run in each round (presence); each returns how many items it handled. */
-  jobs?: (() => Promise<number>)[];
+  /** More jobs to run in each round, after ringing and missing calls (presence, recordings, quality, statistics). */
+  jobs?: DueJob[];
 }
 
 /** How many due calls one claim takes; the rest wait for the next round. */
@@ -71,9 +71,7 @@ export class CallTimers {
         try {
           // Repeat while a round found work, a bounded number of times: what is left waits for the next tick.
           for (let round = 0; round < 20 && !this.stopped; round++) {
-            let handled = (await this.startScheduled()) + (await this.missUnanswered());
-            for (const job of this.deps.jobs ?? []) handled += await job();
-            if (handled === 0) break;
+            if ((await this.runDue()) === 0) break;
           }
         } catch (error) {
           this.deps.logger.error('call timers round failed', { error: describe(error) });
@@ -81,6 +79,31 @@ export class CallTimers {
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /** Every job, the timers' own first: a scheduled call rings before a ringing one is missed. */
+  private readonly jobs: DueJob[] = [
+    { name: 'calls.ring', probe: () => dueProbe(CallStatus.SCHEDULED, 'scheduled_at'), run: () => this.startScheduled() },
+    { name: 'calls.miss', probe: () => dueProbe(CallStatus.RINGING, 'ring_deadline_at'), run: () => this.missUnanswered() },
+    ...(this.deps.jobs ?? []),
+  ];
+
+  /**
+   * One round: asks which jobs have work in one statement, then runs those, one after another.
+   * A job that fails is logged and the others still run (a storage outage must not hold up ring
+   * timeouts). Resolves with how many items the jobs handled.
+   */
+  private async runDue(): Promise<number> {
+    let handled = 0;
+    for (const job of await dueOf(this.deps.em(), this.jobs)) {
+      if (this.stopped) break;
+      try {
+        handled += await job.run();
+      } catch (error) {
+        this.deps.logger.error('timer job failed', { job: job.name, error: describe(error) });
+      }
+    }
+    return handled;
   }
 
   async stop(): Promise<void> {
@@ -129,10 +152,9 @@ export class CallTimers {
     apply: (em: EntityManager, call: Call, participants: CallParticipant[], now: Date) => Promise<[string, object][]>,
   ): Promise<number> {
     const publications: [string, object][] = [];
-    const due = `FROM calls WHERE status = ? AND ${dueColumn} <= ?`;
-    const claimed = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}`, params: [status, new Date()] }, 0, () => this.deps.em().transactional(async (em) => {
+    const claimed = await this.deps.em().transactional(async (em) => {
       const now = new Date();
-      const rows = await em.execute<Record<string, unknown>[]>(`SELECT * ${due} ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`, [status, now]);
+      const rows = await em.execute<Record<string, unknown>[]>(`SELECT * ${dueCalls(dueColumn)} ORDER BY ${dueColumn} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`, [status, now]);
       if (rows.length === 0) return 0;
       const calls = rows.map((row) => em.map(Call, row));
       const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } });
@@ -149,7 +171,7 @@ export class CallTimers {
       }
       await em.flush();
       return calls.length;
-    }));
+    });
     // Committed: a publish that fails is logged, and the round goes on.
     for (const [topic, payload] of publications) {
       await this.deps.pubsub.publish(topic, payload).catch((error: unknown) => this.deps.logger.warn('publish failed', { error: describe(error) }));
@@ -157,3 +179,9 @@ export class CallTimers {
     return claimed;
   }
 }
+
+/** Calls in the status given as the first parameter whose `dueColumn` is at or before the second. */
+const dueCalls = (dueColumn: 'scheduled_at' | 'ring_deadline_at') => `FROM calls WHERE status = ? AND ${dueColumn} <= ?`;
+
+/** The probe of the calls {@link CallTimers} claims in `status` by `dueColumn` (as of now). */
+const dueProbe = (status: CallStatus, dueColumn: 'scheduled_at' | 'ring_deadline_at') => ({ sql: `SELECT 1 ${dueCalls(dueColumn)}`, params: [status, new Date()] });

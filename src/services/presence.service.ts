@@ -11,7 +11,7 @@ import type { AuditService } from './audit.service.js';
 import { closeParticipants, type CallChanger, type Publication } from './call-change.js';
 import { participantEvent, statusChanged } from './call-events.js';
 import { CallAction, transition } from './call-state-machine.js';
-import { whenDue } from './when-due.js';
+import type { DueJob } from './when-due.js';
 
 export interface PresenceDeps {
   em: () => EntityManager;
@@ -129,16 +129,9 @@ export class PresenceService {
    */
   async sweep(): Promise<number> {
     const publications: Publication[] = [];
-    const now = new Date();
-    const graceCutoff = new Date(now.getTime() - this.deps.graceMs);
-    const due = `FROM calls c
-          WHERE c.status = 'ACTIVE' AND c.id IN (
-            SELECT call_id FROM call_participants
-             WHERE (connection = 'CONNECTED' AND (session_closed_at <= ? OR lease_until < ?))
-                OR (connection = 'DISCONNECTED' AND reconnect_deadline_at <= ?))`;
-    const params = [graceCutoff, now, now];
-    const claimed = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}`, params }, 0, () => this.deps.em().transactional(async (em) => {
-      const rows = await em.execute<Record<string, unknown>[]>(`SELECT c.* ${due} LIMIT 50 FOR UPDATE OF c SKIP LOCKED`, params);
+    const { now, graceCutoff, params } = this.sweepWindow();
+    const claimed = await this.deps.em().transactional(async (em) => {
+      const rows = await em.execute<Record<string, unknown>[]>(`SELECT c.* ${SWEEP_DUE} LIMIT 50 FOR UPDATE OF c SKIP LOCKED`, params);
       const calls = rows.map((row) => em.map(Call, row));
       if (calls.length === 0) return 0;
       // Locked, so a reconnect (presence.open) waits for this round instead of being overwritten by it.
@@ -176,8 +169,33 @@ export class PresenceService {
       }
       await em.flush();
       return calls.length;
-    }));
+    });
     await this.deps.changer.publish(publications);
     return claimed;
   }
+
+  /** The sweep as a job of the timers' round: its probe is {@link SWEEP_DUE} read without a lock. */
+  readonly sweepJob: DueJob = {
+    name: 'presence',
+    probe: () => ({ sql: `SELECT 1 ${SWEEP_DUE}`, params: this.sweepWindow().params }),
+    run: () => this.sweep(),
+  };
+
+  /** The instants a sweep compares with, and {@link SWEEP_DUE}'s parameters. */
+  private sweepWindow() {
+    const now = new Date();
+    const graceCutoff = new Date(now.getTime() - this.deps.graceMs);
+    return { now, graceCutoff, params: [graceCutoff, now, now] };
+  }
 }
+
+/**
+ * Active calls with a participant whose session closed before the grace cutoff or whose lease
+ * ran out (both CONNECTED), or whose reconnect window passed (DISCONNECTED). Parameters: the
+ * grace cutoff, now, now.
+ */
+const SWEEP_DUE = `FROM calls c
+          WHERE c.status = 'ACTIVE' AND c.id IN (
+            SELECT call_id FROM call_participants
+             WHERE (connection = 'CONNECTED' AND (session_closed_at <= ? OR lease_until < ?))
+                OR (connection = 'DISCONNECTED' AND reconnect_deadline_at <= ?))`;

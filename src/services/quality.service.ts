@@ -11,7 +11,7 @@ import {
 import { maySubscribe } from './live-events.service.js';
 import { FINAL_STATUSES } from './stats-rollup.js';
 import { uuid } from './validation.js';
-import { whenDue } from './when-due.js';
+import type { DueJob } from './when-due.js';
 
 export type CandidateType = 'HOST' | 'SRFLX' | 'PRFLX' | 'RELAY';
 export type ConnectionType = 'P2P' | 'RELAY';
@@ -69,6 +69,21 @@ const RANGES: Record<string, [number, number, boolean?]> = {
   inboundBitrateKbps: [0, 1e6], outboundBitrateKbps: [0, 1e6], availableOutgoingBitrateKbps: [0, 1e6],
   frameRate: [0, 240], frameWidth: [0, 16_384, true], frameHeight: [0, 16_384, true],
 };
+
+/**
+ * Joined participants of ACTIVE calls silent for longer than the parameter, in seconds, since they
+ * joined, last reported or were last asked (`c` the call, `p` the participant).
+ */
+const STALE_PARTICIPANTS = `FROM calls c
+           JOIN call_participants p ON p.call_id = c.id AND p.status = 'JOINED'
+           LEFT JOIN participant_quality q ON q.call_id = p.call_id AND q.user_id = p.user_id
+          WHERE c.status = 'ACTIVE'
+            AND greatest(p.joined_at, q.last_report_at, q.stats_requested_at) < now() - make_interval(secs => ?)`;
+/** Calls in a final status (the parameter) whose quality summary is still to be written. */
+const SUMMARY_PENDING = `FROM calls WHERE quality_pending AND status IN (?)`;
+/** Samples older than the parameter, in hours, whose call's summary was written (never before: it is made from them). */
+const OLD_SAMPLES = `FROM quality_samples s WHERE s.reported_at < now() - make_interval(hours => ?)
+            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = s.call_id AND c.quality_pending)`;
 
 /** A sample's interval is capped, so a participant silent for an hour does not count an hour of audio-only. */
 const MAX_INTERVAL_MS = 60_000;
@@ -195,10 +210,12 @@ export class QualityService {
     return live;
   }
 
-  /** Every quality job once (timers); resolves with how many rows each handled, summed. */
-  async run(): Promise<number> {
-    return (await this.requestStale()) + (await this.summarize()) + (await this.purgeSamples());
-  }
+  /** The jobs of the timers' round, each probed with the condition its statement uses. */
+  readonly jobs: DueJob[] = [
+    { name: 'quality.request', probe: () => ({ sql: `SELECT 1 ${STALE_PARTICIPANTS}`, params: [this.deps.config.staleAfterMs / 1000] }), run: () => this.requestStale() },
+    { name: 'quality.summarize', probe: () => ({ sql: `SELECT 1 ${SUMMARY_PENDING}`, params: [[...FINAL_STATUSES]] }), run: () => this.summarize() },
+    { name: 'quality.purge', probe: () => ({ sql: `SELECT 1 ${OLD_SAMPLES}`, params: [this.deps.config.sampleRetentionHours] }), run: () => this.purgeSamples() },
+  ];
 
   /**
    * Asks joined participants of ACTIVE calls who have been silent for `staleAfterMs` (since they
@@ -207,11 +224,7 @@ export class QualityService {
   async requestStale(): Promise<number> {
     const rows = await this.deps.em().execute<{ call_id: string; user_id: string }[]>(
       `WITH due AS (
-         SELECT p.call_id, p.user_id FROM calls c
-           JOIN call_participants p ON p.call_id = c.id AND p.status = 'JOINED'
-           LEFT JOIN participant_quality q ON q.call_id = p.call_id AND q.user_id = p.user_id
-          WHERE c.status = 'ACTIVE'
-            AND greatest(p.joined_at, q.last_report_at, q.stats_requested_at) < now() - make_interval(secs => ?)
+         SELECT p.call_id, p.user_id ${STALE_PARTICIPANTS}
           LIMIT 200 FOR UPDATE OF p SKIP LOCKED
        )
        INSERT INTO participant_quality (call_id, user_id, stats_requested_at) SELECT call_id, user_id, now() FROM due
@@ -234,10 +247,8 @@ export class QualityService {
    * spent without sending video. A trigger adds it to the statistics rollup.
    */
   async summarize(): Promise<number> {
-    const pending = `FROM calls WHERE quality_pending AND status IN (?)`;
-    const params = [[...FINAL_STATUSES]];
-    return whenDue(this.deps.em(), { sql: `SELECT 1 ${pending}`, params }, 0, () => this.deps.em().transactional(async (em) => {
-      const due = await em.execute<{ id: string }[]>(`SELECT id ${pending} LIMIT 100 FOR UPDATE SKIP LOCKED`, params);
+    return this.deps.em().transactional(async (em) => {
+      const due = await em.execute<{ id: string }[]>(`SELECT id ${SUMMARY_PENDING} LIMIT 100 FOR UPDATE SKIP LOCKED`, [[...FINAL_STATUSES]]);
       if (due.length === 0) return 0;
       const ids = due.map((r) => r.id);
       await em.execute(
@@ -257,18 +268,13 @@ export class QualityService {
       );
       await em.execute(`UPDATE calls SET quality_pending = false WHERE id IN (?)`, [ids]);
       return ids.length;
-    }));
+    });
   }
 
   /** Deletes raw samples older than the retention, in batches; summaries stay. */
   async purgeSamples(): Promise<number> {
     const rows = await this.deps.em().execute<{ id: string }[]>(
-      `DELETE FROM quality_samples WHERE id IN (
-         SELECT s.id FROM quality_samples s WHERE s.reported_at < now() - make_interval(hours => ?)
-            -- never before the call's summary was written from them
-            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = s.call_id AND c.quality_pending)
-          ORDER BY s.reported_at LIMIT 5000
-       ) RETURNING id`,
+      `DELETE FROM quality_samples WHERE id IN (SELECT s.id ${OLD_SAMPLES} ORDER BY s.reported_at LIMIT 5000) RETURNING id`,
       [this.deps.config.sampleRetentionHours],
     );
     return rows.length > 0 ? 1 : 0;

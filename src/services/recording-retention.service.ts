@@ -8,7 +8,7 @@ import type { CallChanger } from './call-change.js';
 import { recordingEvent } from './call-events.js';
 import { recordingPrefix } from './recording-media.service.js';
 import type { RecordingService } from './recording.service.js';
-import { whenDue } from './when-due.js';
+import type { DueJob } from './when-due.js';
 import { topics } from '../pubsub/pubsub.js';
 
 /** Recordings handled per job round; the timers repeat a round while it finds work. */
@@ -35,17 +35,18 @@ export class RecordingRetention {
     },
   ) {}
 
-  /** Every job once; resolves with how many recordings were handled. */
-  async run(): Promise<number> {
-    return (await this.stopEnded()) + (await this.finalizePending()) + (await this.purgeExpired());
-  }
+  /** The jobs of the timers' round, each probed with the condition its claim uses. */
+  readonly jobs: DueJob[] = [
+    { name: 'recordings.stop', probe: () => ({ sql: `SELECT 1 ${RECORDING_OF_ENDED_CALL}` }), run: () => this.stopEnded() },
+    { name: 'recordings.finalize', probe: () => ({ sql: `SELECT 1 ${UNHELD_PROCESSING}` }), run: () => this.finalizePending() },
+    { name: 'recordings.purge', probe: () => ({ sql: `SELECT 1 ${PURGE_DUE}` }), run: () => this.purgeExpired() },
+  ];
 
   /** Stops the recordings of calls that ended while they ran. */
   async stopEnded(): Promise<number> {
-    const due = `FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.status = 'RECORDING' AND c.status <> 'ACTIVE'`;
-    const stopped = await whenDue(this.deps.em(), { sql: `SELECT 1 ${due}` }, [], () => this.deps.em().transactional(async (em) => {
+    const stopped = await this.deps.em().transactional(async (em) => {
       const rows = await em.execute<{ id: string; call_id: string; call_status: string }[]>(
-        `SELECT r.id, r.call_id, c.status AS call_status ${due} ORDER BY r.started_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
+        `SELECT r.id, r.call_id, c.status AS call_status ${RECORDING_OF_ENDED_CALL} ORDER BY r.started_at LIMIT ? FOR UPDATE OF r SKIP LOCKED`,
         [BATCH],
       );
       const now = new Date();
@@ -60,7 +61,7 @@ export class RecordingRetention {
         });
       }
       return rows.map((row) => ({ ...row, now }));
-    }));
+    });
     await this.deps.changer.publish(stopped.map((row) => [
       topics.callEvents(row.call_id),
       recordingEvent('RECORDING_STOPPED', { id: row.call_id, status: row.call_status as never }, row.id, null, row.now, RecordingStopReason.CALL_ENDED),
@@ -76,7 +77,7 @@ export class RecordingRetention {
    */
   async finalizePending(): Promise<number> {
     const rows = await this.deps.em().execute<{ id: string }[]>(
-      `SELECT id FROM recordings WHERE status = 'PROCESSING' AND (lease_until IS NULL OR lease_until < now()) ORDER BY lease_until NULLS FIRST LIMIT ?`,
+      `SELECT id ${UNHELD_PROCESSING} ORDER BY lease_until NULLS FIRST LIMIT ?`,
       [BATCH],
     );
     let started = 0;
@@ -96,10 +97,7 @@ export class RecordingRetention {
     for (let i = 0; i < BATCH; i++) {
       const [row] = await this.deps.em().execute<{ id: string; call_id: string }[]>(
         `UPDATE recordings SET status = 'PURGING', lease_until = now() + interval '10 minutes', updated_at = now()
-          WHERE id = (SELECT id FROM recordings
-                       WHERE (status IN ('AVAILABLE', 'FAILED') AND NOT legal_hold AND expires_at <= now())
-                          OR (status = 'PURGING' AND lease_until < now())
-                       ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE id = (SELECT id ${PURGE_DUE} ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)
           RETURNING id, call_id`,
       );
       if (!row) break;
@@ -127,3 +125,12 @@ export class RecordingRetention {
     return purged;
   }
 }
+
+/** Recordings still RECORDING whose call is no longer ACTIVE (`r`, joined with its call `c`). */
+const RECORDING_OF_ENDED_CALL = `FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.status = 'RECORDING' AND c.status <> 'ACTIVE'`;
+/** PROCESSING recordings no instance holds a lease on. */
+const UNHELD_PROCESSING = `FROM recordings WHERE status = 'PROCESSING' AND (lease_until IS NULL OR lease_until < now())`;
+/** Expired recordings without legal hold, and purges whose lease ran out. */
+const PURGE_DUE = `FROM recordings
+                       WHERE (status IN ('AVAILABLE', 'FAILED') AND NOT legal_hold AND expires_at <= now())
+                          OR (status = 'PURGING' AND lease_until < now())`;

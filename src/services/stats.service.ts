@@ -6,6 +6,7 @@ import { badInput, forbidden } from '../errors.js';
 import type { AuditService } from './audit.service.js';
 import { ADDITIVE, DAILY, DURATION_BUCKET_BOUNDS_S, DURATION_BUCKET_COLUMNS, FINAL_STATUSES, MONTHLY, additiveColumns, durationBucket, type RollupGrain } from './stats-rollup.js';
 import { userId } from './validation.js';
+import type { DueJob } from './when-due.js';
 
 export type StatsPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
@@ -73,6 +74,9 @@ export class StatsService {
     const [row] = await this.deps.em!().execute<{ n: number }[]>(`SELECT call_stats_fold(?) AS n`, [batch]);
     return Number(row?.n ?? 0);
   }
+
+  /** {@link fold} as a job of the timers' round, probed by the queue having anything in it. */
+  readonly foldJob: DueJob = { name: 'stats.fold', probe: () => ({ sql: 'SELECT 1 FROM call_stats_pending' }), run: () => this.fold() };
 
   async callStats(ctx: Context, filter: CallStatsFilter): Promise<CallStatsResult> {
     const viewer = requireViewer(ctx);

@@ -1,13 +1,31 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * Runs `claim`, a transaction that locks what is due (`SELECT ... FOR UPDATE SKIP LOCKED`), only
- * when `probe`, the same condition read without a lock or a transaction, finds something. The
- * timers poll every second on every instance, and most rounds find nothing: an idle round then
- * costs one statement instead of BEGIN, SELECT and COMMIT. What becomes due just after the probe
- * is claimed by the next round, as it would have been anyway.
+ * One job of the timers' round (src/services/call-timers.service.ts): a condition that says it
+ * has work, read without a lock or a transaction, and the work itself, which claims what is due
+ * (`FOR UPDATE SKIP LOCKED`, so instances never take the same rows) and says how much it handled.
  */
-export async function whenDue<T>(em: EntityManager, probe: { sql: string; params?: unknown[] }, idle: T, claim: () => Promise<T>): Promise<T> {
-  const [found] = await em.execute<unknown[]>(`SELECT EXISTS (${probe.sql}) AS due`, probe.params ?? []);
-  return (found as { due?: boolean } | undefined)?.due ? claim() : idle;
+export interface DueJob {
+  /** Names the job in logs. */
+  readonly name: string;
+  /** A row source (`SELECT 1 FROM ... WHERE ...`) and its parameters: any row means there is work now. */
+  probe(): { sql: string; params?: unknown[] };
+  /** Claims and handles what is due; resolves with how many items it handled (0: nothing was left). */
+  run(): Promise<number>;
+}
+
+/**
+ * Which of `jobs` have work, asked in one statement (`SELECT EXISTS (...) AS d0, EXISTS (...) AS
+ * d1, ...`). The timers poll every second on every instance, and most rounds find nothing: such a
+ * round then costs this one statement, not a statement (or a transaction) per job. What becomes
+ * due just after the probe is found by the next round, as it would have been anyway.
+ */
+export async function dueOf(em: EntityManager, jobs: readonly DueJob[]): Promise<DueJob[]> {
+  if (jobs.length === 0) return [];
+  const probes = jobs.map((job) => job.probe());
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `SELECT ${probes.map((probe, i) => `EXISTS (${probe.sql}) AS d${i}`).join(', ')}`,
+    probes.flatMap((probe) => probe.params ?? []),
+  );
+  return jobs.filter((_, i) => row?.[`d${i}`] === true);
 }
