@@ -262,6 +262,28 @@ describe('retention', () => {
   });
 });
 
+describe('the jobs a crashed instance leaves', () => {
+  it('finalizes a recording left PROCESSING with no lease, and finishes a purge whose lease ran out, in the timers\' round', async () => {
+    const callId = await activeCall(app, bob, 'sam', sam);
+    const bytes = media(1500, 7);
+    // Stopped by an instance that died before it finalized: PROCESSING, chunks stored, nobody's lease.
+    const orphan = await startConsentedRecording(app, callId, bob, sam);
+    for (const [index, chunk] of [bytes.subarray(0, MAX_CHUNK), bytes.subarray(MAX_CHUNK)].entries()) {
+      expect((await putChunk(app, bob, orphan, index, chunk)).status).toBe(201);
+    }
+    await db.query(`UPDATE recordings SET status = 'PROCESSING', stopped_at = now(), stop_reason = 'STOPPED', lease_until = NULL WHERE id = $1`, [orphan]);
+    // Purged by an instance that died half way: PURGING, its lease run out.
+    const halfPurged = await record(app, callId, bob, sam, media(800, 8), MAX_CHUNK);
+    await db.query(`UPDATE recordings SET status = 'PURGING', expires_at = now() - interval '1 day', lease_until = now() - interval '1 minute' WHERE id = $1`, [halfPurged.id]);
+
+    await app.timers.tick();
+    expect(await finalized(app, bob, orphan)).toMatchObject({ status: 'AVAILABLE', chunkCount: 2 });
+    expect((await getMedia(app, bob, orphan)).bytes.equals(bytes)).toBe(true);
+    expect((await execute(app.url, RecordingDocument, { id: halfPurged.id }, bob)).recording).toMatchObject({ status: 'PURGED' });
+    expect(await storage.list(`recordings/${halfPurged.id}/`)).toEqual([]);
+  });
+});
+
 describe('master key rotation', () => {
   it('moves every data key to a new master key without touching the media or stopping the service, and a second run changes nothing', async () => {
     const callId = await activeCall(app, ada, 'pat', pat);

@@ -148,11 +148,12 @@ describe('database-driven timers', () => {
     expect(statements[0]).not.toMatch(/FOR UPDATE|DELETE|INSERT|UPDATE /);
   });
 
-  it('runs only the jobs its probe found work for, in order, and a failing job does not stop the next', async () => {
+  it('runs only the jobs whose probe found work, in order, and a failing job or probe holds up no other', async () => {
     const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
     const lines: string[] = [];
     const ran: string[] = [];
     let failures = 1;
+    let busy = 3;
     const job = (name: string, sql: string, params: unknown[], run: () => Promise<number>): DueJob => ({ name, probe: () => ({ sql, params }), run });
     const timers = new CallTimers({
       em: () => app.orm.em.fork() as EntityManager,
@@ -168,19 +169,31 @@ describe('database-driven timers', () => {
           if (failures-- > 0) throw new Error('storage unavailable');
           return 0;
         }),
-        job('after', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('after'), 0)),
+        // Finds work three times: the round repeats while a job handles something.
+        job('busy', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('busy'), busy > 0 ? (busy--, 1) : 0)),
+        job('unprobeable', 'SELECT 1 FROM no_such_table', [], async () => (ran.push('unprobeable'), 1)),
+        job('malformed', 'SELECT 1 WHERE 1 = ?', [], async () => (ran.push('malformed'), 1)),
       ],
     });
-    // The idle job's probe found nothing; the failure is logged and the next job still runs.
+    const logged = () => lines.map((line) => JSON.parse(line) as { msg: string; job: string });
     await timers.tick();
-    expect(ran).toEqual(['broken', 'after']);
-    expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ msg: 'timer job failed', job: 'broken', error: { name: 'Error' } }]);
-    // Never the message, which can echo data.
-    expect(lines[0]).not.toContain('storage unavailable');
+    // The idle job's probe found nothing. The combined probe failed (a missing table), so the jobs
+    // were probed one by one: the two whose probe fails are left out, the rest still run. The job
+    // that threw sits out the rest of the tick while the busy one goes round again.
+    expect(ran).toEqual(['broken', 'busy', 'busy', 'busy', 'busy']);
+    expect(logged()).toMatchObject([
+      { msg: 'timer probe failed', job: 'unprobeable', error: { sqlState: '42P01' } },
+      { msg: 'timer probe failed', job: 'malformed' },
+      { msg: 'timer job failed', job: 'broken', error: { name: 'Error' } },
+    ]);
+    // Never a message, which can echo data (nor the SQL).
+    expect(lines.join('')).not.toMatch(/storage unavailable|no_such_table/);
     ran.length = 0;
+    lines.length = 0;
     await timers.tick();
-    expect(ran).toEqual(['broken', 'after']);
-    expect(lines).toHaveLength(1);
+    // A new tick tries everything again: the broken job has recovered.
+    expect(ran).toEqual(['broken', 'busy']);
+    expect(logged().map((l) => [l.msg, l.job])).toEqual([['timer probe failed', 'unprobeable'], ['timer probe failed', 'malformed']]);
     await timers.stop();
   });
 });

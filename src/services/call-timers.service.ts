@@ -69,9 +69,11 @@ export class CallTimers {
       do {
         this.again = false;
         try {
-          // Repeat while a round found work, a bounded number of times: what is left waits for the next tick.
+          // Repeat while a round found work, a bounded number of times: what is left waits for the
+          // next tick. A job that failed sits out the rest of this tick.
+          const failed = new Set<DueJob>();
           for (let round = 0; round < 20 && !this.stopped; round++) {
-            if ((await this.runDue()) === 0) break;
+            if ((await this.runDue(failed)) === 0) break;
           }
         } catch (error) {
           this.deps.logger.error('call timers round failed', { error: describe(error) });
@@ -90,16 +92,34 @@ export class CallTimers {
 
   /**
    * One round: asks which jobs have work in one statement, then runs those, one after another.
-   * A job that fails is logged and the others still run (a storage outage must not hold up ring
-   * timeouts). Resolves with how many items the jobs handled.
+   * A job that fails is logged, added to `failed` and skipped until the next tick, and the others
+   * still run: a storage outage must not hold up ring timeouts. So must a probe that fails (a
+   * table locked past the statement timeout, say): the jobs are then probed one by one, and only
+   * the failing one is left out. Resolves with how many items the jobs handled.
    */
-  private async runDue(): Promise<number> {
+  private async runDue(failed: Set<DueJob>): Promise<number> {
+    const jobs = this.jobs.filter((job) => !failed.has(job));
+    let due: DueJob[];
+    try {
+      due = await dueOf(this.deps.em(), jobs);
+    } catch {
+      due = [];
+      for (const job of jobs) {
+        try {
+          due.push(...(await dueOf(this.deps.em(), [job])));
+        } catch (error) {
+          failed.add(job);
+          this.deps.logger.error('timer probe failed', { job: job.name, error: describe(error) });
+        }
+      }
+    }
     let handled = 0;
-    for (const job of await dueOf(this.deps.em(), this.jobs)) {
+    for (const job of due) {
       if (this.stopped) break;
       try {
         handled += await job.run();
       } catch (error) {
+        failed.add(job);
         this.deps.logger.error('timer job failed', { job: job.name, error: describe(error) });
       }
     }

@@ -8,7 +8,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface DueJob {
   /** Names the job in logs. */
   readonly name: string;
-  /** A row source (`SELECT 1 FROM ... WHERE ...`) and its parameters: any row means there is work now. */
+  /**
+   * A row source (`SELECT 1 FROM ... WHERE ...`) and its parameters: any row means there is work
+   * now. It is put in one statement with the other jobs' probes, so it may hold no `?` but its
+   * placeholders (one per parameter: an array is one, for `IN (?)`) and no `--` comment.
+   */
   probe(): { sql: string; params?: unknown[] };
   /** Claims and handles what is due; resolves with how many items it handled (0: nothing was left). */
   run(): Promise<number>;
@@ -22,7 +26,14 @@ export interface DueJob {
  */
 export async function dueOf(em: EntityManager, jobs: readonly DueJob[]): Promise<DueJob[]> {
   if (jobs.length === 0) return [];
-  const probes = jobs.map((job) => job.probe());
+  const probes = jobs.map((job) => {
+    const probe = job.probe();
+    // A stray `?` would shift every later probe's parameters, a comment would swallow the rest of the statement.
+    if (probe.sql.split('?').length - 1 !== (probe.params?.length ?? 0) || probe.sql.includes('--')) {
+      throw new Error(`the probe of ${job.name} must have one ? per parameter and no -- comment`);
+    }
+    return probe;
+  });
   const [row] = await em.execute<Record<string, unknown>[]>(
     `SELECT ${probes.map((probe, i) => `EXISTS (${probe.sql}) AS d${i}`).join(', ')}`,
     probes.flatMap((probe) => probe.params ?? []),
