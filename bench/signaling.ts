@@ -66,7 +66,7 @@ if (args.help) {
   --idle 500                   idle listening connections for the memory figure (0 skips it)
   --reference-rates 1000,4000  the steps whose latency and CPU go in the summary
   --rounds 1                   run every target's ramp this many times, the targets taking turns
-                               (A B C, A B C...); the summary gives medians, ranges and the ratios
+                               (A B C, B C A, C A B...); the summary gives medians, ranges and the ratios
                                of each round (the same server moves by a quarter between runs)
   --p99-bound-ms 100           a step fails when its p99 is above this...
   --keep-up 0.95               ...or it delivers less than this share of the offered rate

@@ -38,8 +38,11 @@ export async function rampMode(run: BenchRun, options: RampOptions): Promise<voi
   console.log(`bench:signaling  ${run.calls} calls x 2 clients, steps of ${run.step.durationMs / 1000} s at ${options.rates.join(', ')} msg/s, ` +
     `1 SDP (~4 KiB) in ${run.step.sdpEvery} messages, the rest ICE candidates (~240 B)`);
   for (let round = 1; round <= options.rounds; round++) {
-    if (options.rounds > 1) console.log(`\nround ${round} of ${options.rounds}`);
-    for (const name of run.targets) {
+    // Each round starts one target further on (A B C, B C A, C A B...): no server is always
+    // measured right after the same other one, or always first or last in a round.
+    const order = rotated(run.targets, round - 1);
+    if (options.rounds > 1) console.log(`\nround ${round} of ${options.rounds}: ${order.join(', ')}`);
+    for (const name of order) {
       let memory: IdleMemory | undefined;
       if (options.idleConnections > 0 && round === 1) {
         memory = await run.withTarget(name, (target) => idleMemory(target, options.idleConnections, options.warmCalls));
@@ -59,6 +62,12 @@ export async function rampMode(run: BenchRun, options: RampOptions): Promise<voi
   }
   printSummary(outcomes, run, options.referenceRates);
   console.log(`\nfinished in ${fixed((Date.now() - started) / 1000, 0)} s`);
+}
+
+/** `list` started `by` places further on, wrapping round. */
+function rotated<T>(list: readonly T[], by: number): T[] {
+  const at = by % list.length;
+  return [...list.slice(at), ...list.slice(0, at)];
 }
 
 /** The median of `values` (NaN when empty). */
