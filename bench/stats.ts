@@ -24,6 +24,7 @@ import { createDatabase, dropAllDatabases, existingDatabase } from './lib/databa
 import { cpuMicros } from './lib/proc.js';
 import { tempDir, removeAllTempDirs } from './lib/temp-dirs.js';
 import { seed } from './stats/seed.js';
+import { timeTogether, type Timing } from './lib/timing.js';
 import { BENCH_JWT_SECRET } from './targets/service-calls.js';
 
 const { values: args } = parseArgs({
@@ -72,40 +73,9 @@ process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 const DAY = 86_400_000;
 
-interface Timing {
-  p50: number;
-  p95: number;
-  mean: number;
-}
-
-/**
- * Times the ways of one case taking turns, one run of each per round (the order rotating), after
- * `warmup` untimed rounds: whatever the machine does meanwhile (a checkpoint, autovacuum, the other
- * process) falls on all of them alike, so their ratio compares like with like. `onTimed` runs as
- * the timed rounds begin.
- */
-async function timeTogether(iterations: number, ways: (() => Promise<unknown>)[], warmup = num('warmup'), onTimed?: () => Promise<unknown>): Promise<Timing[]> {
-  const samples = ways.map(() => [] as number[]);
-  for (let round = -warmup; round < iterations; round++) {
-    if (round === 0) await onTimed?.();
-    for (let k = 0; k < ways.length; k++) {
-      const i = (round + warmup + k) % ways.length;
-      const started = performance.now();
-      await ways[i]!();
-      if (round >= 0) samples[i]!.push(performance.now() - started);
-    }
-  }
-  return samples.map(summarize);
-}
-
+/** {@link timeTogether} of one way. */
 async function time(iterations: number, run: () => Promise<unknown>): Promise<Timing> {
-  return (await timeTogether(iterations, [run]))[0]!;
-}
-
-function summarize(samples: number[]): Timing {
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { p50: at(0.5), p95: at(0.95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return (await timeTogether(iterations, [run], num('warmup')))[0]!;
 }
 
 try {

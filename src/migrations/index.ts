@@ -7,6 +7,7 @@ import { Migration20261124020000_quality_stats } from './Migration20261124020000
 import { Migration20261124030000_audit_append } from './Migration20261124030000_audit_append.js';
 import { Migration20261125000000_stats_monthly } from './Migration20261125000000_stats_monthly.js';
 import { Migration20261125010000_audit_append_index } from './Migration20261125010000_audit_append_index.js';
+import { Migration20261125020000_presence_closed_index } from './Migration20261125020000_presence_closed_index.js';
 
 /** Every migration, oldest first. A schema change is a new class appended here, never an edit of an old one. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Migration20261124030000_audit_append,
   Migration20261125000000_stats_monthly,
   Migration20261125010000_audit_append_index,
+  Migration20261125020000_presence_closed_index,
 ];

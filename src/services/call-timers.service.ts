@@ -83,8 +83,8 @@ export class CallTimers {
     return this.running;
   }
 
-  /** Every job, the timers' own first: a scheduled call rings before a ringing one is missed. */
-  private readonly jobs: DueJob[] = [
+  /** Every job of the round, in the order it runs them, the timers' own first: a scheduled call rings before a ringing one is missed. */
+  readonly jobs: readonly DueJob[] = [
     { name: 'calls.ring', probe: () => dueProbe(CallStatus.SCHEDULED, 'scheduled_at'), run: () => this.startScheduled() },
     { name: 'calls.miss', probe: () => dueProbe(CallStatus.RINGING, 'ring_deadline_at'), run: () => this.missUnanswered() },
     ...(this.deps.jobs ?? []),
