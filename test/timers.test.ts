@@ -148,6 +148,42 @@ describe('database-driven timers', () => {
     expect(statements[0]).not.toMatch(/FOR UPDATE|DELETE|INSERT|UPDATE /);
   });
 
+  it('asks a job with everyMs at most that often in its polls, until it finds work, and every job when asked to tick', async () => {
+    const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
+    const ran: string[] = [];
+    let backlog = 2;
+    const timers = new CallTimers({
+      em: () => app.orm.em.fork() as EntityManager,
+      pubsub: new MemoryPubSub(),
+      audit: new AuditService(),
+      logger: createLogger('error', () => undefined),
+      ringTimeoutMs: 30_000,
+      pollIntervalMs: 40,
+      jobs: [
+        { name: 'often', probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('often'), 0) },
+        // Has work for three runs: handles 1, 1, then 0.
+        { name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('seldom'), backlog > 0 ? (backlog--, 1) : 0) },
+      ],
+    });
+    timers.start();
+    await waitFor(async () => (ran.filter((name) => name === 'often').length >= 8 ? true : undefined), 'eight polls');
+    await timers.stop();
+    // The first poll asked both; the seldom job, which found work, was asked again in the same
+    // tick until it had none, then not for the rest of its minute.
+    expect(ran.filter((name) => name === 'seldom')).toHaveLength(3);
+    expect(ran.slice(0, 6)).toEqual(['often', 'seldom', 'often', 'seldom', 'often', 'seldom']);
+    // tick() asks every job, the minute notwithstanding.
+    const again = new CallTimers({
+      em: () => app.orm.em.fork() as EntityManager, pubsub: new MemoryPubSub(), audit: new AuditService(), logger: createLogger('error', () => undefined),
+      ringTimeoutMs: 30_000, pollIntervalMs: 60_000,
+      jobs: [{ name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('ticked'), 0) }],
+    });
+    await again.tick();
+    await again.tick();
+    expect(ran.filter((name) => name === 'ticked')).toHaveLength(2);
+    await again.stop();
+  });
+
   it('runs only the jobs whose probe found work, in order, and a failing job or probe holds up no other', async () => {
     const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
     const lines: string[] = [];

@@ -36,14 +36,18 @@ export class CallTimers {
   private poll?: NodeJS.Timeout;
   private readonly wakeups = new Set<NodeJS.Timeout>();
   private running: Promise<void> | null = null;
+  /** Another round was asked for while one ran; `againAll`: one that probes every job. */
   private again = false;
+  private againAll = false;
   private stopped = false;
+  /** When each job with an `everyMs` was last probed (Date.now()). */
+  private readonly probedAt = new Map<DueJob, number>();
 
   constructor(private readonly deps: CallTimersDeps) {}
 
   start(): void {
-    this.poll = setInterval(() => void this.tick(), this.deps.pollIntervalMs);
-    void this.tick();
+    this.poll = setInterval(() => void this.round(false), this.deps.pollIntervalMs);
+    void this.round(false);
   }
 
   /** Looks again shortly after `at`, sooner than the next poll would. */
@@ -53,31 +57,48 @@ export class CallTimers {
     if (delay > this.deps.pollIntervalMs) return;
     const timer = setTimeout(() => {
       this.wakeups.delete(timer);
-      void this.tick();
+      void this.round(false);
     }, delay);
     this.wakeups.add(timer);
   }
 
-  /** Runs one round now (or right after the one in progress); resolves when it is done. */
+  /**
+   * Runs one round now (or right after the one in progress) that probes every job, those with an
+   * `everyMs` included; resolves when it is done.
+   */
   tick(): Promise<void> {
+    return this.round(true);
+  }
+
+  /**
+   * One round (or one right after the one in progress). The poll and the wake-ups leave out the
+   * jobs whose `everyMs` has not passed since they were last probed; `all` probes every job.
+   */
+  private round(all: boolean): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
+      this.againAll ||= all;
       return this.running;
     }
     this.running = (async () => {
+      let everyJob = all;
       do {
         this.again = false;
+        this.againAll = false;
         try {
           // Repeat while a round found work, a bounded number of times: what is left waits for the
-          // next tick. A job that failed sits out the rest of this tick.
+          // next tick. A job that failed sits out the rest of this tick; one that found work is
+          // probed again in the rounds that follow, whatever its `everyMs`.
           const failed = new Set<DueJob>();
+          const busy = new Set<DueJob>();
           for (let round = 0; round < 20 && !this.stopped; round++) {
-            if ((await this.runDue(failed)) === 0) break;
+            if ((await this.runDue(failed, busy, everyJob)) === 0) break;
           }
         } catch (error) {
           this.deps.logger.error('call timers round failed', { error: describe(error) });
         }
+        everyJob = this.againAll;
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = null));
     return this.running;
@@ -91,14 +112,18 @@ export class CallTimers {
   ];
 
   /**
-   * One round: asks which jobs have work in one statement, then runs those, one after another.
+   * One round: asks which jobs have work in one statement (those `everyJob`, `busy` or whose
+   * `everyMs` has passed), then runs those, one after another.
    * A job that fails is logged, added to `failed` and skipped until the next tick, and the others
    * still run: a storage outage must not hold up ring timeouts. So must a probe that fails (a
    * table locked past the statement timeout, say): the jobs are then probed one by one, and only
    * the failing one is left out. Resolves with how many items the jobs handled.
    */
-  private async runDue(failed: Set<DueJob>): Promise<number> {
-    const jobs = this.jobs.filter((job) => !failed.has(job));
+  private async runDue(failed: Set<DueJob>, busy: Set<DueJob>, everyJob: boolean): Promise<number> {
+    const now = Date.now();
+    const jobs = this.jobs.filter((job) => !failed.has(job)
+      && (everyJob || busy.has(job) || !job.everyMs || now - (this.probedAt.get(job) ?? -Infinity) >= job.everyMs));
+    for (const job of jobs) if (job.everyMs) this.probedAt.set(job, now);
     let due: DueJob[];
     try {
       due = await dueOf(this.deps.em(), jobs);
@@ -117,7 +142,9 @@ export class CallTimers {
     for (const job of due) {
       if (this.stopped) break;
       try {
-        handled += await job.run();
+        const count = await job.run();
+        if (count > 0) busy.add(job);
+        handled += count;
       } catch (error) {
         failed.add(job);
         this.deps.logger.error('timer job failed', { job: job.name, error: describe(error) });

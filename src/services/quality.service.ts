@@ -210,11 +210,23 @@ export class QualityService {
     return live;
   }
 
-  /** The jobs of the timers' round, each probed with the condition its statement uses. */
+  /**
+   * The jobs of the timers' round, each probed with the condition its statement uses. Asking for
+   * stats reads every participant of every live call (no index serves "silent for 15 s": 35 ms at
+   * 20 000 participants, bench/README.md "Timers"), so it is probed three times per silence
+   * period, not every second: a silent participant is asked within a third more of it. Old samples
+   * are counted in hours, and looked for once a minute.
+   */
   readonly jobs: DueJob[] = [
-    { name: 'quality.request', probe: () => ({ sql: `SELECT 1 ${STALE_PARTICIPANTS}`, params: [this.deps.config.staleAfterMs / 1000] }), run: () => this.requestStale() },
+    {
+      name: 'quality.request', everyMs: Math.max(1_000, Math.floor(this.deps.config.staleAfterMs / 3)),
+      probe: () => ({ sql: `SELECT 1 ${STALE_PARTICIPANTS}`, params: [this.deps.config.staleAfterMs / 1000] }), run: () => this.requestStale(),
+    },
     { name: 'quality.summarize', probe: () => ({ sql: `SELECT 1 ${SUMMARY_PENDING}`, params: [[...FINAL_STATUSES]] }), run: () => this.summarize() },
-    { name: 'quality.purge', probe: () => ({ sql: `SELECT 1 ${OLD_SAMPLES}`, params: [this.deps.config.sampleRetentionHours] }), run: () => this.purgeSamples() },
+    {
+      name: 'quality.purge', everyMs: 60_000,
+      probe: () => ({ sql: `SELECT 1 ${OLD_SAMPLES}`, params: [this.deps.config.sampleRetentionHours] }), run: () => this.purgeSamples(),
+    },
   ];
 
   /**

@@ -39,7 +39,8 @@ export class RecordingRetention {
   readonly jobs: DueJob[] = [
     { name: 'recordings.stop', probe: () => ({ sql: `SELECT 1 ${RECORDING_OF_ENDED_CALL}` }), run: () => this.stopEnded() },
     { name: 'recordings.finalize', probe: () => ({ sql: `SELECT 1 ${UNHELD_PROCESSING}` }), run: () => this.finalizePending() },
-    { name: 'recordings.purge', probe: () => ({ sql: `SELECT 1 ${PURGE_DUE}` }), run: () => this.purgeExpired() },
+    // Retention is counted in days: looked for once a minute.
+    { name: 'recordings.purge', everyMs: 60_000, probe: () => ({ sql: `SELECT 1 ${PURGE_DUE}` }), run: () => this.purgeExpired() },
   ];
 
   /** Stops the recordings of calls that ended while they ran. */

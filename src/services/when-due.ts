@@ -16,6 +16,12 @@ export interface DueJob {
   probe(): { sql: string; params?: unknown[] };
   /** Claims and handles what is due; resolves with how many items it handled (0: nothing was left). */
   run(): Promise<number>;
+  /**
+   * At most how often the once-a-second round asks this probe, for work that can wait (purges
+   * measured in days, requests due after 15 s of silence): unset, every round. A job that found
+   * work is asked again at once, until it has none.
+   */
+  readonly everyMs?: number;
 }
 
 /**
