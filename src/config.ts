@@ -75,7 +75,7 @@ export interface Config {
 export interface QualityConfig {
   /** `QUALITY_REPORT_MIN_INTERVAL_MS`: a participant's reports closer than this are RATE_LIMITED (default 2 000 ms). */
   reportMinIntervalMs: number;
-  /** `QUALITY_STALE_AFTER_MS`: a joined participant silent this long gets QUALITY_STATS_REQUESTED, looked for every third of it (default 15 000 ms). */
+  /** `QUALITY_STALE_AFTER_MS`: a joined participant silent this long gets QUALITY_STATS_REQUESTED, looked for every third of it, at least every second (default 15 000 ms). */
   staleAfterMs: number;
   /** `QUALITY_SAMPLE_RETENTION_HOURS`: raw samples older than this are deleted; summaries stay (default 168 h). */
   sampleRetentionHours: number;

@@ -27,6 +27,17 @@ async function start(env: Record<string, string>, databaseUrl?: string) {
 const statusOf = async (app: TestApp, token: string, id: string) =>
   (await execute(app.url, GetCallDocument, { id }, token)).call;
 
+/** Timers of `app`'s database running only `jobs` (besides their own ring and miss), for the tests of the round itself. */
+const timersWith = (app: TestApp, pollIntervalMs: number, jobs: DueJob[], lines: string[] = []) => new CallTimers({
+  em: () => app.orm.em.fork() as EntityManager,
+  pubsub: new MemoryPubSub(),
+  audit: new AuditService(),
+  logger: createLogger('error', (line) => lines.push(line)),
+  ringTimeoutMs: 30_000,
+  pollIntervalMs,
+  jobs,
+});
+
 describe('database-driven timers', () => {
   it('turns an unanswered call MISSED at the ring timeout and tells the participants', async () => {
     const app = await start({ RING_TIMEOUT_MS: '300' });
@@ -152,19 +163,11 @@ describe('database-driven timers', () => {
     const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
     const ran: string[] = [];
     let backlog = 2;
-    const timers = new CallTimers({
-      em: () => app.orm.em.fork() as EntityManager,
-      pubsub: new MemoryPubSub(),
-      audit: new AuditService(),
-      logger: createLogger('error', () => undefined),
-      ringTimeoutMs: 30_000,
-      pollIntervalMs: 40,
-      jobs: [
+    const timers = timersWith(app, 40, [
         { name: 'often', probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('often'), 0) },
         // Has work for three runs: handles 1, 1, then 0.
         { name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('seldom'), backlog > 0 ? (backlog--, 1) : 0) },
-      ],
-    });
+      ]);
     timers.start();
     await waitFor(async () => (ran.filter((name) => name === 'often').length >= 8 ? true : undefined), 'eight polls');
     await timers.stop();
@@ -173,15 +176,39 @@ describe('database-driven timers', () => {
     expect(ran.filter((name) => name === 'seldom')).toHaveLength(3);
     expect(ran.slice(0, 6)).toEqual(['often', 'seldom', 'often', 'seldom', 'often', 'seldom']);
     // tick() asks every job, the minute notwithstanding.
-    const again = new CallTimers({
-      em: () => app.orm.em.fork() as EntityManager, pubsub: new MemoryPubSub(), audit: new AuditService(), logger: createLogger('error', () => undefined),
-      ringTimeoutMs: 30_000, pollIntervalMs: 60_000,
-      jobs: [{ name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('ticked'), 0) }],
-    });
+    const again = timersWith(app, 60_000, [{ name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('ticked'), 0) }]);
     await again.tick();
     await again.tick();
     expect(ran.filter((name) => name === 'ticked')).toHaveLength(2);
     await again.stop();
+  });
+
+  it('holds neither a backlog nor a failure of a job with everyMs to its period', async () => {
+    const app = await start({ TIMER_POLL_INTERVAL_MS: '60000' });
+    let backlog = 45;
+    let failures = 1;
+    const flaky: string[] = [];
+    const timers = timersWith(app, 30, [
+        // More than one tick's 20 rounds of work: the next poll goes on with it, the minute notwithstanding.
+        { name: 'backlog', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (backlog > 0 ? (backlog--, 1) : 0) },
+        // Fails once: asked again at the next poll, then not for a minute.
+        {
+          name: 'flaky', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }),
+          run: async () => {
+            flaky.push('run');
+            if (failures-- > 0) throw new Error('storage unavailable');
+            return 0;
+          },
+        },
+      ]);
+    timers.start();
+    try {
+      await waitFor(async () => (backlog === 0 ? true : undefined), 'the backlog to drain', 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(flaky).toEqual(['run', 'run']);
+    } finally {
+      await timers.stop();
+    }
   });
 
   it('runs only the jobs whose probe found work, in order, and a failing job or probe holds up no other', async () => {
@@ -191,14 +218,7 @@ describe('database-driven timers', () => {
     let failures = 1;
     let busy = 3;
     const job = (name: string, sql: string, params: unknown[], run: () => Promise<number>): DueJob => ({ name, probe: () => ({ sql, params }), run });
-    const timers = new CallTimers({
-      em: () => app.orm.em.fork() as EntityManager,
-      pubsub: new MemoryPubSub(),
-      audit: new AuditService(),
-      logger: createLogger('error', (line) => lines.push(line)),
-      ringTimeoutMs: 30_000,
-      pollIntervalMs: 60_000,
-      jobs: [
+    const timers = timersWith(app, 60_000, [
         job('idle', 'SELECT 1 WHERE ? = 2', [1], async () => (ran.push('idle'), 1)),
         job('broken', 'SELECT 1 WHERE ? = 1', [1], async () => {
           ran.push('broken');
@@ -209,8 +229,7 @@ describe('database-driven timers', () => {
         job('busy', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('busy'), busy > 0 ? (busy--, 1) : 0)),
         job('unprobeable', 'SELECT 1 FROM no_such_table', [], async () => (ran.push('unprobeable'), 1)),
         job('malformed', 'SELECT 1 WHERE 1 = ?', [], async () => (ran.push('malformed'), 1)),
-      ],
-    });
+      ], lines);
     const logged = () => lines.map((line) => JSON.parse(line) as { msg: string; job: string });
     await timers.tick();
     // The idle job's probe found nothing. The combined probe failed (a missing table), so the jobs

@@ -81,26 +81,36 @@ export class CallTimers {
       this.againAll ||= all;
       return this.running;
     }
+    // Cleared inside, in the same run as the last check for `again`, so a round asked for after
+    // that check always starts a new one. There is always an await first (stopped was checked).
     this.running = (async () => {
-      let everyJob = all;
-      do {
-        this.again = false;
-        this.againAll = false;
-        try {
-          // Repeat while a round found work, a bounded number of times: what is left waits for the
-          // next tick. A job that failed sits out the rest of this tick; one that found work is
-          // probed again in the rounds that follow, whatever its `everyMs`.
-          const failed = new Set<DueJob>();
-          const busy = new Set<DueJob>();
-          for (let round = 0; round < 20 && !this.stopped; round++) {
-            if ((await this.runDue(failed, busy, everyJob)) === 0) break;
+      try {
+        let everyJob = all;
+        do {
+          this.again = false;
+          this.againAll = false;
+          try {
+            // Repeat while a round found work, a bounded number of times: what is left waits for
+            // the next tick. A job that failed sits out the rest of this tick. One whose last run
+            // handled something is probed in the rounds that follow whatever its `everyMs`, and
+            // at the next poll too if the tick ended with it still busy: a backlog is never held
+            // to 20 batches per `everyMs`. `all` is for the first round only; later ones ask the
+            // jobs that are busy and those due anyway.
+            const failed = new Set<DueJob>();
+            const busy = new Set<DueJob>();
+            for (let round = 0; round < 20 && !this.stopped; round++) {
+              if ((await this.runDue(failed, busy, everyJob && round === 0)) === 0) break;
+            }
+            for (const job of busy) this.probedAt.delete(job);
+          } catch (error) {
+            this.deps.logger.error('call timers round failed', { error: describe(error) });
           }
-        } catch (error) {
-          this.deps.logger.error('call timers round failed', { error: describe(error) });
-        }
-        everyJob = this.againAll;
-      } while (this.again && !this.stopped);
-    })().finally(() => (this.running = null));
+          everyJob = this.againAll;
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = null;
+      }
+    })();
     return this.running;
   }
 
@@ -112,12 +122,13 @@ export class CallTimers {
   ];
 
   /**
-   * One round: asks which jobs have work in one statement (those `everyJob`, `busy` or whose
-   * `everyMs` has passed), then runs those, one after another.
-   * A job that fails is logged, added to `failed` and skipped until the next tick, and the others
-   * still run: a storage outage must not hold up ring timeouts. So must a probe that fails (a
-   * table locked past the statement timeout, say): the jobs are then probed one by one, and only
-   * the failing one is left out. Resolves with how many items the jobs handled.
+   * One round: asks which jobs have work in one statement (every job when `everyJob`, else those
+   * `busy` or without an `everyMs` or whose `everyMs` has passed), then runs those, one after
+   * another. A job that fails is logged, added to `failed` and skipped until the next tick (the
+   * next second's poll, whatever its `everyMs`), and the others still run: a storage outage must
+   * not hold up ring timeouts. So must a probe that fails (a table locked past the statement
+   * timeout, say): the jobs are then probed one by one, and only the failing one is left out.
+   * Resolves with how many items the jobs handled.
    */
   private async runDue(failed: Set<DueJob>, busy: Set<DueJob>, everyJob: boolean): Promise<number> {
     const now = Date.now();
@@ -133,7 +144,7 @@ export class CallTimers {
         try {
           due.push(...(await dueOf(this.deps.em(), [job])));
         } catch (error) {
-          failed.add(job);
+          this.failed(failed, job);
           this.deps.logger.error('timer probe failed', { job: job.name, error: describe(error) });
         }
       }
@@ -144,13 +155,21 @@ export class CallTimers {
       try {
         const count = await job.run();
         if (count > 0) busy.add(job);
+        else busy.delete(job);
         handled += count;
       } catch (error) {
-        failed.add(job);
+        this.failed(failed, job);
+        busy.delete(job);
         this.deps.logger.error('timer job failed', { job: job.name, error: describe(error) });
       }
     }
     return handled;
+  }
+
+  /** `job` failed: it sits out the rest of this tick, and the next poll asks it whatever its `everyMs`. */
+  private failed(failed: Set<DueJob>, job: DueJob): void {
+    failed.add(job);
+    this.probedAt.delete(job);
   }
 
   async stop(): Promise<void> {

@@ -213,9 +213,9 @@ export class QualityService {
   /**
    * The jobs of the timers' round, each probed with the condition its statement uses. Asking for
    * stats reads every participant of every live call (no index serves "silent for 15 s": 35 ms at
-   * 20 000 participants, bench/README.md "Timers"), so it is probed three times per silence
-   * period, not every second: a silent participant is asked within a third more of it. Old samples
-   * are counted in hours, and looked for once a minute.
+   * 20 000 participants, bench/README.md "Timers"), so it is probed every third of the silence
+   * period (at least every second), not every second: by default a silent participant is asked
+   * after 15-20 s. Old samples are counted in hours, and looked for once a minute.
    */
   readonly jobs: DueJob[] = [
     {
