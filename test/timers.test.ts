@@ -164,10 +164,10 @@ describe('database-driven timers', () => {
     const ran: string[] = [];
     let backlog = 2;
     const timers = timersWith(app, 40, [
-        { name: 'often', probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('often'), 0) },
-        // Has work for three runs: handles 1, 1, then 0.
-        { name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('seldom'), backlog > 0 ? (backlog--, 1) : 0) },
-      ]);
+      { name: 'often', probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('often'), 0) },
+      // Has work for three runs: handles 1, 1, then 0.
+      { name: 'seldom', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (ran.push('seldom'), backlog > 0 ? (backlog--, 1) : 0) },
+    ]);
     timers.start();
     await waitFor(async () => (ran.filter((name) => name === 'often').length >= 8 ? true : undefined), 'eight polls');
     await timers.stop();
@@ -189,18 +189,18 @@ describe('database-driven timers', () => {
     let failures = 1;
     const flaky: string[] = [];
     const timers = timersWith(app, 30, [
-        // More than one tick's 20 rounds of work: the next poll goes on with it, the minute notwithstanding.
-        { name: 'backlog', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (backlog > 0 ? (backlog--, 1) : 0) },
-        // Fails once: asked again at the next poll, then not for a minute.
-        {
-          name: 'flaky', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }),
-          run: async () => {
-            flaky.push('run');
-            if (failures-- > 0) throw new Error('storage unavailable');
-            return 0;
-          },
+      // More than one tick's 20 rounds of work: the next poll goes on with it, the minute notwithstanding.
+      { name: 'backlog', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }), run: async () => (backlog > 0 ? (backlog--, 1) : 0) },
+      // Fails once: asked again at the next poll, then not for a minute.
+      {
+        name: 'flaky', everyMs: 60_000, probe: () => ({ sql: 'SELECT 1' }),
+        run: async () => {
+          flaky.push('run');
+          if (failures-- > 0) throw new Error('storage unavailable');
+          return 0;
         },
-      ]);
+      },
+    ]);
     timers.start();
     try {
       await waitFor(async () => (backlog === 0 ? true : undefined), 'the backlog to drain', 5_000);
@@ -219,17 +219,17 @@ describe('database-driven timers', () => {
     let busy = 3;
     const job = (name: string, sql: string, params: unknown[], run: () => Promise<number>): DueJob => ({ name, probe: () => ({ sql, params }), run });
     const timers = timersWith(app, 60_000, [
-        job('idle', 'SELECT 1 WHERE ? = 2', [1], async () => (ran.push('idle'), 1)),
-        job('broken', 'SELECT 1 WHERE ? = 1', [1], async () => {
-          ran.push('broken');
-          if (failures-- > 0) throw new Error('storage unavailable');
-          return 0;
-        }),
-        // Finds work three times: the round repeats while a job handles something.
-        job('busy', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('busy'), busy > 0 ? (busy--, 1) : 0)),
-        job('unprobeable', 'SELECT 1 FROM no_such_table', [], async () => (ran.push('unprobeable'), 1)),
-        job('malformed', 'SELECT 1 WHERE 1 = ?', [], async () => (ran.push('malformed'), 1)),
-      ], lines);
+      job('idle', 'SELECT 1 WHERE ? = 2', [1], async () => (ran.push('idle'), 1)),
+      job('broken', 'SELECT 1 WHERE ? = 1', [1], async () => {
+        ran.push('broken');
+        if (failures-- > 0) throw new Error('storage unavailable');
+        return 0;
+      }),
+      // Finds work three times: the round repeats while a job handles something.
+      job('busy', `SELECT 1 WHERE ? = 'yes'`, ['yes'], async () => (ran.push('busy'), busy > 0 ? (busy--, 1) : 0)),
+      job('unprobeable', 'SELECT 1 FROM no_such_table', [], async () => (ran.push('unprobeable'), 1)),
+      job('malformed', 'SELECT 1 WHERE 1 = ?', [], async () => (ran.push('malformed'), 1)),
+    ], lines);
     const logged = () => lines.map((line) => JSON.parse(line) as { msg: string; job: string });
     await timers.tick();
     // The idle job's probe found nothing. The combined probe failed (a missing table), so the jobs
