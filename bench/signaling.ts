@@ -78,7 +78,9 @@ if (args.help) {
                                (by default its clients send candidates unacknowledged, as
                                docs/SIGNALING.md advises); protocol-floor: the same clients and
                                frames relayed with none of the service's features (what the
-                               graphql-ws protocol itself costs)
+                               graphql-ws protocol itself costs); service-b: the service again,
+                               with BENCH_SERVICE_B_NODE_ARGS instead of BENCH_SERVICE_NODE_ARGS
+                               (an A/B of node flags within each round; compared with service)
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
                                server, --profile-seconds at --profile-rate
@@ -101,6 +103,7 @@ if (args.help) {
 environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
   BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process
+  BENCH_SERVICE_B_NODE_ARGS='--max-semi-space-size=8'  the same, for the service-b target only
   BENCH_NODE_ARGS='--perf-basic-prof'                  extra node/V8 flags of every server's process (before the service's own)`);
   process.exit(0);
 }
@@ -143,13 +146,15 @@ setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}
 
 /** Flags every server's node gets (BENCH_NODE_ARGS), the service's own (BENCH_SERVICE_NODE_ARGS) after them. */
 const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const serviceNodeArgs = [...everyNodeArgs, ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+const flagsOf = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
+const serviceNodeArgs = [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
 const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(everyNodeArgs),
   socketio: () => startSocketIo(everyNodeArgs),
   'protocol-floor': () => startProtocolFloor(everyNodeArgs),
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
 };
 
 const run: BenchRun = {

@@ -5,7 +5,7 @@ import type { Target } from '../targets/target.js';
 export interface BenchRun {
   /** Concurrent calls of the load, two clients each. */
   calls: number;
-  /** Which targets to run, in order: `raw-ws`, `socketio`, `service`, `service-acked`. */
+  /** Which targets to run, in order: `raw-ws`, `socketio`, `protocol-floor`, `service`, `service-acked`, `service-b`. */
   targets: string[];
   step: Omit<StepOptions, 'rate'>;
   /** Starts a target, runs `work` on it, and always closes it. */
@@ -19,4 +19,5 @@ export const targetLabels: Record<string, string> = {
   'protocol-floor': 'graphql-ws protocol floor',
   service: 'service (graphql-ws)',
   'service-acked': 'service, all acknowledged',
+  'service-b': 'service, B flags',
 };

@@ -118,9 +118,10 @@ function printSummary(outcomes: Outcome[], run: BenchRun, referenceRates: number
   );
   // Each server of this project's design against each reference that ran, within each round (the
   // same minutes of the machine), then the median and range of those ratios.
-  const pairs = (['service', 'service-acked', 'protocol-floor'] as const).flatMap((subject) =>
-    (['socketio', 'raw-ws', 'protocol-floor'] as const)
+  const pairs = (['service-b', 'service', 'service-acked', 'protocol-floor'] as const).flatMap((subject) =>
+    (['service', 'socketio', 'raw-ws', 'protocol-floor'] as const)
       .filter((other) => other !== subject && names.includes(subject) && names.includes(other))
+      .filter((other) => other !== 'service' || subject === 'service-b')
       .map((other) => [subject, other] as const));
   if (pairs.length === 0) return;
   const ratios = (subject: string, other: string, f: (o: Outcome) => number | undefined) => rounds.map((round) => {
