@@ -10,6 +10,7 @@ import { setUpPinning } from './lib/pin.js';
 import { dropAllDatabases } from './lib/database.js';
 import { removeAllTempDirs } from './lib/temp-dirs.js';
 import { targetLabels, type BenchRun } from './modes/mode.js';
+import { pairedMode } from './modes/paired.mode.js';
 import { profileMode } from './modes/profile.mode.js';
 import { rampMode } from './modes/ramp.mode.js';
 import { startRawWs } from './targets/raw-ws.target.js';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'profile-seconds': { type: 'string', default: '20' },
     'profile-interval-us': { type: 'string', default: '1000' },
     'hot-path': { type: 'boolean', default: false },
+    paired: { type: 'boolean', default: false },
+    turns: { type: 'string', default: '10' },
     instructions: { type: 'boolean', default: false },
     'instructions-rate': { type: 'string', default: '100' },
     'instructions-seconds': { type: 'string', default: '10' },
@@ -81,6 +84,7 @@ if (args.help) {
                                graphql-ws protocol itself costs); service-b: the service again,
                                with BENCH_SERVICE_B_NODE_ARGS instead of BENCH_SERVICE_NODE_ARGS
                                (an A/B of node flags within each round; compared with service)
+                               protocol-floor-b: the floor again, with BENCH_FLOOR_B_ENV
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
                                server, --profile-seconds at --profile-rate
@@ -90,6 +94,11 @@ if (args.help) {
                                --instructions-rate (100) after --instructions-warmup-seconds
                                (20); use --calls 10, setting calls up under valgrind is slow
   --instructions-keep DIR      keep each counted window's callgrind dump in DIR (callgrind_annotate)
+  --paired                     instead of the ramp: every target's server up at once, taking
+                               turns at each of --reference-rates, one step each per turn (A B,
+                               B A, ...), --turns times; each target's ratio to each one named
+                               before it, pair by pair (steps seconds apart, not minutes)
+  --turns 10                   turns per rate of --paired
   --hot-path                   instead of the ramp: time each stage of the service's hot path in
                                this process, --hot-path-iterations each
   --max-minutes 10             hard limit on the whole run
@@ -104,6 +113,8 @@ environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
   BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process
   BENCH_SERVICE_B_NODE_ARGS='--max-semi-space-size=8'  the same, for the service-b target only
+  BENCH_FLOOR_B_ENV='{"FLOOR_FEATURES":"log"}'         environment of the protocol-floor-b target (the floor with
+                                                       knobs of bench/servers/protocol-floor.server.ts)
   BENCH_NODE_ARGS='--perf-basic-prof'                  extra node/V8 flags of every server's process (before the service's own)`);
   process.exit(0);
 }
@@ -148,12 +159,15 @@ setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}
 const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const flagsOf = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
 const serviceNodeArgs = [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
+/** The environment of the protocol-floor-b target (BENCH_FLOOR_B_ENV, JSON), e.g. FLOOR_FEATURES. */
+const floorBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_FLOOR_B_ENV ?? '{}') as Record<string, string>;
 const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(everyNodeArgs),
   socketio: () => startSocketIo(everyNodeArgs),
   'protocol-floor': () => startProtocolFloor(everyNodeArgs),
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
+  'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
   'service-b': () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
 };
 
@@ -197,6 +211,8 @@ try {
       windows: Math.max(1, num('instructions-windows')), warmupMs: num('instructions-warmup-seconds') * 1000,
       keepDir: args['instructions-keep'],
     });
+  } else if (args.paired) {
+    await pairedMode(run, { rates: list('reference-rates'), turns: Math.max(1, num('turns')) });
   } else if (args.profile) {
     await profileMode(run, { rate: num('profile-rate'), durationMs: num('profile-seconds') * 1000, intervalUs: num('profile-interval-us') });
   } else {

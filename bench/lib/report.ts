@@ -45,3 +45,19 @@ export function describeRun(): string {
   const cpus = os.cpus();
   return `${new Date().toISOString()}  node ${process.version}  ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'})  commit ${commit}${dirty}`;
 }
+
+/** The median of `values` (NaN when empty). */
+export function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of `values`, and with several rounds their range: `12.3 (10.1-15.0)`. */
+export function spread(values: number[], digits: number, suffix = ''): string {
+  const present = values.filter((v) => !Number.isNaN(v));
+  if (present.length === 0) return 'n/a';
+  const mid = `${fixed(median(present), digits)}${suffix}`;
+  return present.length > 1 ? `${mid} (${fixed(Math.min(...present), digits)}-${fixed(Math.max(...present), digits)})` : mid;
+}

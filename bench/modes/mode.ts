@@ -5,7 +5,7 @@ import type { Target } from '../targets/target.js';
 export interface BenchRun {
   /** Concurrent calls of the load, two clients each. */
   calls: number;
-  /** Which targets to run, in order: `raw-ws`, `socketio`, `protocol-floor`, `service`, `service-acked`, `service-b`. */
+  /** Which targets to run, in order: `raw-ws`, `socketio`, `protocol-floor`, `service`, `service-acked`, `service-b`, `protocol-floor-b`. */
   targets: string[];
   step: Omit<StepOptions, 'rate'>;
   /** Starts a target, runs `work` on it, and always closes it. */
@@ -20,4 +20,5 @@ export const targetLabels: Record<string, string> = {
   service: 'service (graphql-ws)',
   'service-acked': 'service, all acknowledged',
   'service-b': 'service, B flags',
+  'protocol-floor-b': 'graphql-ws protocol floor, B environment',
 };

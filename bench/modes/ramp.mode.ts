@@ -1,7 +1,7 @@
 import { idleCpu, idleMemory, type IdleMemory } from '../lib/idle.js';
 import { ramp, type RampResult } from '../lib/ramp.js';
 import { Recorder, type StepResult } from '../lib/step.js';
-import { describeRun, describeStep, fixed, printTable } from '../lib/report.js';
+import { describeRun, describeStep, fixed, printTable, spread } from '../lib/report.js';
 import { targetLabels, type BenchRun } from './mode.js';
 
 export interface RampOptions {
@@ -68,22 +68,6 @@ export async function rampMode(run: BenchRun, options: RampOptions): Promise<voi
 function rotated<T>(list: readonly T[], by: number): T[] {
   const at = by % list.length;
   return [...list.slice(at), ...list.slice(0, at)];
-}
-
-/** The median of `values` (NaN when empty). */
-function median(values: number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The median of `values`, and with several rounds their range: `12.3 (10.1-15.0)`. */
-function spread(values: number[], digits: number, suffix = ''): string {
-  const present = values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) return 'n/a';
-  const mid = `${fixed(median(present), digits)}${suffix}`;
-  return present.length > 1 ? `${mid} (${fixed(Math.min(...present), digits)}-${fixed(Math.max(...present), digits)})` : mid;
 }
 
 function printSummary(outcomes: Outcome[], run: BenchRun, referenceRates: number[]): void {

@@ -13,10 +13,21 @@
  * per message costs besides itself. `FLOOR_GARBAGE_KIB` (default 0) makes it allocate about that
  * many KiB of short-lived objects per delivery, to see what garbage costs (bench/README.md,
  * sixth session).
+ *
+ * Two more, to tell apart where the service's cost beyond this floor comes from (fourteenth
+ * session): `FLOOR_FEATURES` runs some of the service's own per-signal work on each
+ * `sendSignal`, from src/: `checks` (the sender's rate limit, the payload check, the relay-only
+ * rewrite for every other user as for a patient), `log` (numbering into a resume log of
+ * `KeptSignals`, expired after 30 s), or both (`checks,log`), and relays what they return; `FLOOR_BALLAST_MIB` (default 0) keeps that many MiB of small live
+ * objects in the old generation, for a heap the size of the service's.
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { listenForParent } from './ipc.js';
+import { checkPayload, type SignalKind } from '../../src/signaling/signal.js';
+import { keepRelayOnly } from '../../src/signaling/relay-privacy.js';
+import { KeptSignals } from '../../src/signaling/kept-signals.js';
+import { RateLimiter } from '../../src/services/rate-limiter.js';
 
 interface Member {
   socket: WebSocket;
@@ -34,6 +45,8 @@ interface Frame {
 interface Sent {
   from: WebSocket;
   user: string;
+  /** Whether the sender is treated as a relay-only patient (every other user, with FLOOR_FEATURES). */
+  relayOnly: boolean;
   input: { callId: string; kind: string; payload: string };
 }
 
@@ -62,13 +75,47 @@ function makeGarbage(): void {
   for (let i = 0; i < GARBAGE_KIB * 10; i++) lastGarbage = { n: i, text: String(i), list: [i, i + 1, i + 2] };
 }
 
+const FEATURES = new Set((process.env.FLOOR_FEATURES ?? '').split(',').filter(Boolean));
+for (const feature of FEATURES) if (feature !== 'checks' && feature !== 'log') throw new Error(`FLOOR_FEATURES: checks and log, not ${feature}`);
+const limiter = new RateLimiter(1_000_000, 1_000_000, 'signals');
+const RETENTION_MS = 30_000;
+/** Resume logs by recipient subscription, as the service keeps one per inbox. */
+const logs = new WeakMap<Member, KeptSignals>();
+
+/** The service's checks of one signal (see FLOOR_FEATURES): the payload to relay, or throws. */
+function checked(sender: string, relayOnly: boolean, input: Sent['input']): string {
+  limiter.take(sender);
+  const kind = input.kind as SignalKind;
+  const verdict = checkPayload(kind, input.payload);
+  if ('problem' in verdict) throw new Error(verdict.problem);
+  if (!relayOnly) return input.payload;
+  const kept = keepRelayOnly(kind, input.payload, verdict.candidate);
+  if ('problem' in kept) throw new Error(kept.problem);
+  return kept.payload;
+}
+
+const BALLAST_MIB = Number(process.env.FLOOR_BALLAST_MIB ?? 0);
+/** Live objects of about 100 bytes each, linked in small groups like a real heap's. */
+const ballast: unknown[] = [];
+for (let i = 0; i < (BALLAST_MIB * 1024 * 1024) / 100; i++) ballast.push({ n: i, name: `object ${i}`, next: ballast[i - 1] ?? null });
+
 /** Sends `sent` to `to` as the `next` of its `signals` subscription; returns its seq there. */
 function deliver(to: Member, sent: Sent): number {
   if (BURN_MS > 0) burn();
   if (GARBAGE_KIB > 0) makeGarbage();
-  const signals = { seq: ++to.seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload: sent.input.payload, sentAt: new Date().toISOString() };
+  let payload = sent.input.payload;
+  let seq = ++to.seq;
+  if (FEATURES.has('checks')) payload = checked(sent.user, sent.relayOnly, sent.input);
+  if (FEATURES.has('log')) {
+    let log = logs.get(to);
+    if (!log) logs.set(to, (log = new KeptSignals()));
+    const at = Date.now();
+    log.expire(at - RETENTION_MS);
+    seq = log.append(at, sent.user, sent.input.kind as SignalKind, payload);
+  }
+  const signals = { seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload, sentAt: new Date().toISOString() };
   to.socket.send(JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { signals } } }));
-  return to.seq;
+  return seq;
 }
 
 const httpServer = http.createServer();
@@ -77,6 +124,7 @@ let users = 0;
 
 wss.on('connection', (socket) => {
   const user = `user-${++users}`;
+  const relayOnly = users % 2 === 0;
   const joined: { callId: string; member: Member }[] = [];
   const completed = new Set<string>();
   socket.on('message', (data) => {
@@ -97,7 +145,7 @@ wss.on('connection', (socket) => {
       room.waiting = room.waiting.filter((w) => w.from === socket);
       return;
     }
-    const sent = { from: socket, user, input: variables.input! };
+    const sent = { from: socket, user, relayOnly, input: variables.input! };
     const room = rooms.get(sent.input.callId) ?? { members: [], waiting: [] };
     rooms.set(sent.input.callId, room);
     const to = room.members.find((m) => m.socket !== socket);

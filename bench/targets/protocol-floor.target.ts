@@ -9,11 +9,11 @@ import { inParallel, type CallLink, type Target } from './target.js';
  * the same sockets, documents and frames as the service target, with no call placed (the floor
  * knows no calls: a `signals` subscription joins the room of its callId).
  */
-export async function startProtocolFloor(nodeArgs: string[] = []): Promise<Target> {
-  const server = await spawnServer('protocol-floor.server.ts', { nodeArgs, env: { NODE_ENV: 'production' } });
+export async function startProtocolFloor(nodeArgs: string[] = [], env: Record<string, string> = {}, name = 'graphql-ws protocol floor'): Promise<Target> {
+  const server = await spawnServer('protocol-floor.server.ts', { nodeArgs, env: { ...env, NODE_ENV: 'production' } });
   const sockets: GqlSocket[] = [];
   return {
-    name: 'graphql-ws protocol floor',
+    name,
     server,
     async openCalls(count, onDeliver) {
       return inParallel(count, 16, async (): Promise<CallLink> => {
