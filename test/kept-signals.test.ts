@@ -14,6 +14,16 @@ function random(seed: number) {
 const kinds = Object.values(SignalKind);
 const pieces = ['a', 'é', '€', '😀', 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host', '\n', '"'];
 
+/** A steady stream, as the relay keeps it: every `everyMs` from `from` to `to`, each inbox expires its 1 s window and takes `payload`. */
+function streamInto(inboxes: KeptSignals[], payload: string, from: number, to: number, everyMs: number): void {
+  for (let at = from; at < to; at += everyMs) {
+    for (const kept of inboxes) {
+      kept.expire(at - 1_000);
+      kept.append(at, 'ada', SignalKind.OFFER, payload);
+    }
+  }
+}
+
 describe('KeptSignals (an inbox kept off the JS heap)', () => {
   it('gives back exactly what a plain list would, through growth, chunk changes, expiry, compaction and chunks reused across inboxes', () => {
     const next = random(20261124);
@@ -53,14 +63,7 @@ describe('KeptSignals (an inbox kept off the JS heap)', () => {
     // collections (bench/README.md, eleventh session).
     const inboxes = [new KeptSignals(), new KeptSignals()];
     const payload = `v=0\r\n${'a'.repeat(1_000)}`;
-    const run = (from: number, to: number) => {
-      for (let at = from; at < to; at += 5) {
-        for (const kept of inboxes) {
-          kept.expire(at - 1_000);
-          kept.append(at, 'ada', SignalKind.OFFER, payload);
-        }
-      }
-    };
+    const run = (from: number, to: number) => streamInto(inboxes, payload, from, to, 5);
     run(0, 3_000);
     const warm = keptChunkStats().allocated;
     run(3_000, 30_000);
@@ -71,6 +74,32 @@ describe('KeptSignals (an inbox kept off the JS heap)', () => {
     const pooled = keptChunkStats().pooledBytes;
     for (const kept of inboxes) kept.expire(Number.POSITIVE_INFINITY);
     expect(keptChunkStats().pooledBytes - pooled).toBeGreaterThanOrEqual(2 * 200 * 1_000);
+  });
+
+  it('keeps reusing large chunks when the pool is full of small ones from calls that started and ended', () => {
+    // The pool is the process's: what earlier tests left in it is taken out first.
+    for (let size = 1024; size <= 64 * 1024; size *= 2) {
+      for (let allocated = keptChunkStats().allocated; ; ) {
+        takeChunk(size);
+        if (keptChunkStats().allocated !== allocated) break;
+      }
+    }
+    expect(keptChunkStats().pooledBytes).toBe(0);
+    // Every new inbox starts on a 1 KiB chunk; 9 000 short calls fill the 8 MiB pool with them.
+    const short = Array.from({ length: 9_000 }, () => new KeptSignals());
+    for (const kept of short) kept.append(0, 'ada', SignalKind.ICE_CANDIDATE, '{"candidate":"candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host"}');
+    for (const kept of short) kept.expire(1);
+    expect(keptChunkStats().pooledBytes).toBeGreaterThan(8 * 1024 * 1024 - 1024);
+    // Then a steady stream whose inboxes have grown to 64 KiB chunks: 4 inboxes, 1 s windows of
+    // 1 KiB signals at 400 a second each. The chunks they give back must be the ones they reuse.
+    const inboxes = Array.from({ length: 4 }, () => new KeptSignals());
+    const payload = `v=0\r\n${'a'.repeat(1_000)}`;
+    const run = (from: number, to: number) => streamInto(inboxes, payload, from, to, 2.5);
+    run(0, 3_000);
+    const warm = keptChunkStats().allocated;
+    run(3_000, 20_000);
+    expect(keptChunkStats().allocated).toBe(warm);
+    expect(keptChunkStats().pooledBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
   it('gives back a chunk zeroed: the next call to use it finds nothing of the one before', () => {

@@ -39,13 +39,33 @@ function giveChunks(chunks: Buffer[]): void {
   for (const chunk of chunks) {
     const size = chunk.length;
     // Up to MAX_CHUNK every chunk is a power of two (chunkSizeFor, then doubling); beyond, one payload's own size.
-    if (size > MAX_CHUNK || pooledBytes + size > POOL_MAX_BYTES) continue;
+    if (size > MAX_CHUNK || !makeRoom(size)) continue;
     chunk.fill(0);
     let free = pool.get(size);
     if (!free) pool.set(size, (free = []));
     free.push(chunk);
     pooledBytes += size;
   }
+}
+
+/**
+ * Whether the pool can take a chunk of `size`, making room for it by leaving smaller pooled chunks
+ * to the collector when it is full. Inboxes take small chunks only while they are new, growing
+ * toward MAX_CHUNK; a steady stream takes and gives back the largest. Without this, the pool
+ * filled up with small chunks from the start of every call, refused the large ones given back,
+ * and a steady load at 4000 signals a second kept allocating some 9 chunks of 64 KiB a second
+ * while 6 MiB of small ones sat unused (bench/README.md, fourteenth session).
+ */
+function makeRoom(size: number): boolean {
+  if (pooledBytes + size <= POOL_MAX_BYTES) return true;
+  for (let smaller = FIRST_CHUNK; smaller < size && pooledBytes + size > POOL_MAX_BYTES; smaller *= 2) {
+    const free = pool.get(smaller);
+    while (free?.length && pooledBytes + size > POOL_MAX_BYTES) {
+      free.pop();
+      pooledBytes -= smaller;
+    }
+  }
+  return pooledBytes + size <= POOL_MAX_BYTES;
 }
 
 /** Chunks allocated so far in this process, and bytes waiting in the pool for reuse. */
