@@ -38,10 +38,11 @@ import type * as SignalingServiceModule from '../../src/services/signaling.servi
 import type * as MemorySignalLogModule from '../../src/signaling/memory-signal-log.js';
 import type * as SignalModule from '../../src/signaling/signal.js';
 import type * as SignalRelayModule from '../../src/signaling/signal-relay.js';
+import type * as RelayPrivacyModule from '../../src/signaling/relay-privacy.js';
 import { importBuilt } from '../lib/build.js';
 import { createDatabase } from '../lib/database.js';
 import { tempDir } from '../lib/temp-dirs.js';
-import { candidatePayload, marker } from '../lib/payloads.js';
+import { candidatePayload, marker, offerPayload } from '../lib/payloads.js';
 import { fixed, printTable } from '../lib/report.js';
 import { placeCall, SEND_SIGNAL, SIGNALS } from '../targets/service-calls.js';
 import { serviceEnv } from '../targets/service.target.js';
@@ -87,6 +88,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
   const { MemorySignalLog } = await load<typeof MemorySignalLogModule>('signaling/memory-signal-log.js');
   const { checkPayload, SignalKind } = await load<typeof SignalModule>('signaling/signal.js');
   const { SignalRelay } = await load<typeof SignalRelayModule>('signaling/signal-relay.js');
+  const { keepRelayOnly } = await load<typeof RelayPrivacyModule>('signaling/relay-privacy.js');
 
   const database = await createDatabase(adminDatabaseUrl);
   const data = await tempDir('vw-calls-hot-path-');
@@ -159,6 +161,10 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     await span('  of which SignalingService.send (membership, limiter, payload check, relay)', 0, () => signaling.send(ctx, variables.input as never));
     await span('  the same sent by a relay-only patient (adds the relay-only candidate filter)', 0, () => signaling.send(patientCtx, variables.input as never));
     await span('    of which checkPayload (JSON.parse of the candidate)', 0, () => checkPayload(SignalKind.ICE_CANDIDATE, payload));
+    const offer = offerPayload(marker(1, 1234.5));
+    const parsedCandidate = JSON.parse(payload) as Parameters<typeof keepRelayOnly>[2];
+    await span('    of which keepRelayOnly of the candidate (parsed already)', 0, () => keepRelayOnly(SignalKind.ICE_CANDIDATE, payload, parsedCandidate));
+    await span('  keepRelayOnly of a ~4 KiB SDP offer (one message in 25 in the load)', 0, () => keepRelayOnly(SignalKind.OFFER, offer));
     await span('    of which relay.send (inbox append + publish to 1 subscriber)', 0, () => relay.send({ callId: call.callId, from: call.callerId, to: call.calleeId, kind: SignalKind.ICE_CANDIDATE, payload }));
     await span('execute of the signals selection for one delivery (mapSourceToResponse)', 1, () =>
       execute({ schema, document: signalsDocument, rootValue: envelope, contextValue: ctx, variableValues: signalsVariables }));
