@@ -49,6 +49,20 @@ export async function runSteadyStep(
   return { ...result, attempts };
 }
 
+/**
+ * The unmeasured load before the first measured step: `options.warmupMs` at `rate`, long enough
+ * for the relaying code to be compiled. Then the garbage of setting the calls up (for the service:
+ * GraphQL mutations, ORM work, audit rows) is collected by full collections, so the steps measure
+ * relaying, not the aftermath of setup: a server whose heap may grow well past its live size (the
+ * service's HEAP_GROWING_PERCENT) would otherwise collect it during a step.
+ */
+export async function warmUp(
+  target: Target, links: CallLink[], recorder: Recorder, step: number, rate: number, options: Omit<StepOptions, 'rate'>,
+): Promise<void> {
+  await runStep(target, links, recorder, step, { ...options, rate, durationMs: options.warmupMs });
+  await target.server.collect();
+}
+
 export interface RampResult {
   steps: StepResult[];
   /** The highest step rate that passed, or 0. */
@@ -70,12 +84,7 @@ export async function ramp(
   onStep: (result: StepResult & { attempts: number }) => void,
 ): Promise<RampResult> {
   let step = 1;
-  // Long enough for the relaying code to be compiled. Then the garbage of setting the calls up (for
-  // the service: GraphQL mutations, ORM work, audit rows) is collected by full collections, so the
-  // steps measure relaying, not the aftermath of setup: a server whose heap may grow well past its
-  // live size (the service's HEAP_GROWING_PERCENT) would otherwise collect it during a step.
-  await runStep(target, links, recorder, step, { ...options, rate: rates[0]!, durationMs: options.warmupMs });
-  await target.server.collect();
+  await warmUp(target, links, recorder, step, rates[0]!, options);
   const steps: StepResult[] = [];
   let saturationRate = 0;
   let saturationIsLowerBound = false;

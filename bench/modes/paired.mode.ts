@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { warmUp } from '../lib/ramp.js';
 import { Recorder, runStep, type StepResult } from '../lib/step.js';
 import { describeRun, describeStep, fixed, median, printTable } from '../lib/report.js';
 import type { CallLink, Target } from '../targets/target.js';
@@ -42,9 +43,7 @@ export async function pairedMode(run: BenchRun, options: PairedOptions): Promise
     await run.withTarget(name, async (target) => {
       const recorder = new Recorder();
       const links = await target.openCalls(run.calls, recorder.deliver);
-      // Warmed up as a ramp warms up (the relaying code compiled, the setup's garbage collected).
-      await runStep(target, links, recorder, 1, { ...run.step, rate: options.rates[0]!, durationMs: run.step.warmupMs });
-      await target.server.collect();
+      await warmUp(target, links, recorder, 1, options.rates[0]!, run.step);
       console.log(`${name}: ${links.length} calls open, warmed up`);
       loaded.push({ name, target, links, recorder });
       await open(index + 1);
@@ -59,7 +58,8 @@ export async function pairedMode(run: BenchRun, options: PairedOptions): Promise
           const result = await runStep(target, links, recorder, ++step, { ...run.step, rate });
           console.log(`${name.padEnd(14)} turn ${String(turn + 1).padStart(2)}${describeStep(result)}`);
           const key = `${name}@${rate}`;
-          results.set(key, [...(results.get(key) ?? []), result]);
+          if (!results.has(key)) results.set(key, []);
+          results.get(key)!.push(result);
           // Let the step's backlog settle before the next server's step.
           await sleep(300);
         }

@@ -16,16 +16,17 @@
  *
  * Two more, to tell apart where the service's cost beyond this floor comes from (fourteenth
  * session): `FLOOR_FEATURES` runs some of the service's own per-signal work on each
- * `sendSignal`, from src/: `checks` (the sender's rate limit, the payload check, the relay-only
- * rewrite for every other user as for a patient), `log` (numbering into a resume log of
- * `KeptSignals`, expired after 30 s), or both (`checks,log`), and relays what they return; `FLOOR_BALLAST_MIB` (default 0) keeps that many MiB of small live
- * objects in the old generation, for a heap the size of the service's.
+ * `sendSignal`, from src/: `checks` (the sender's rate limit, then `payloadToRelay`, with every
+ * other user relay-only as a patient is), `log` (numbering into a resume log of `KeptSignals`,
+ * expired after 30 s), or both (`checks,log`), and relays what they return.
+ * `FLOOR_BALLAST_MIB` (default 0) keeps that many MiB of small live objects in the old
+ * generation, for a heap the size of the service's.
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { listenForParent } from './ipc.js';
-import { checkPayload, type SignalKind } from '../../src/signaling/signal.js';
-import { keepRelayOnly } from '../../src/signaling/relay-privacy.js';
+import type { SignalKind } from '../../src/signaling/signal.js';
+import { payloadToRelay } from '../../src/signaling/relay-privacy.js';
 import { KeptSignals } from '../../src/signaling/kept-signals.js';
 import { RateLimiter } from '../../src/services/rate-limiter.js';
 
@@ -85,13 +86,9 @@ const logs = new WeakMap<Member, KeptSignals>();
 /** The service's checks of one signal (see FLOOR_FEATURES): the payload to relay, or throws. */
 function checked(sender: string, relayOnly: boolean, input: Sent['input']): string {
   limiter.take(sender);
-  const kind = input.kind as SignalKind;
-  const verdict = checkPayload(kind, input.payload);
+  const verdict = payloadToRelay(input.kind as SignalKind, input.payload, relayOnly);
   if ('problem' in verdict) throw new Error(verdict.problem);
-  if (!relayOnly) return input.payload;
-  const kept = keepRelayOnly(kind, input.payload, verdict.candidate);
-  if ('problem' in kept) throw new Error(kept.problem);
-  return kept.payload;
+  return verdict.payload;
 }
 
 const BALLAST_MIB = Number(process.env.FLOOR_BALLAST_MIB ?? 0);

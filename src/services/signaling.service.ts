@@ -6,11 +6,11 @@ import { badInput, conflict, describe, notFound } from '../errors.js';
 import { topics, type PubSub, type Sink } from '../pubsub/pubsub.js';
 import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { Logger } from '../logger.js';
-import { checkPayload, type SignalEnvelope, type SignalKind } from '../signaling/signal.js';
+import type { SignalEnvelope, SignalKind } from '../signaling/signal.js';
 import { MAX_QUEUED_SIGNALS, type SignalRelay } from '../signaling/signal-relay.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 import type { Viewer } from '../auth/viewer.js';
-import { keepRelayOnly } from '../signaling/relay-privacy.js';
+import { payloadToRelay } from '../signaling/relay-privacy.js';
 import type { AuditService } from './audit.service.js';
 import type { PresenceService } from './presence.service.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -133,15 +133,9 @@ export class SignalingService {
     if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
     const to = this.recipient(members, viewer.id, input.toParticipantId);
     this.deps.limiter.take(viewer.id);
-    const checked = checkPayload(input.kind, input.payload);
+    const checked = payloadToRelay(input.kind, input.payload, this.deps.relayOnly(viewer));
     if ('problem' in checked) throw badInput(checked.problem, 'payload');
-    let payload = input.payload;
-    if (this.deps.relayOnly(viewer)) {
-      const kept = keepRelayOnly(input.kind, payload, checked.candidate);
-      if ('problem' in kept) throw badInput(kept.problem, 'payload');
-      payload = kept.payload;
-    }
-    return this.deps.relay.send({ callId: members.callId, from: viewer.id, to, kind: input.kind, payload });
+    return this.deps.relay.send({ callId: members.callId, from: viewer.id, to, kind: input.kind, payload: checked.payload });
   }
 
   /**

@@ -57,15 +57,12 @@ function giveChunks(chunks: Buffer[]): void {
  * while 6 MiB of small ones sat unused (bench/README.md, fourteenth session).
  */
 function makeRoom(size: number): boolean {
-  if (pooledBytes + size <= POOL_MAX_BYTES) return true;
-  for (let smaller = FIRST_CHUNK; smaller < size && pooledBytes + size > POOL_MAX_BYTES; smaller *= 2) {
-    const free = pool.get(smaller);
-    while (free?.length && pooledBytes + size > POOL_MAX_BYTES) {
-      free.pop();
-      pooledBytes -= smaller;
-    }
+  const full = () => pooledBytes + size > POOL_MAX_BYTES;
+  for (let smaller = FIRST_CHUNK; smaller < size && full(); smaller *= 2) {
+    const free = pool.get(smaller) ?? [];
+    for (; free.length > 0 && full(); pooledBytes -= smaller) free.pop();
   }
-  return pooledBytes + size <= POOL_MAX_BYTES;
+  return !full();
 }
 
 /** Chunks allocated so far in this process, and bytes waiting in the pool for reuse. */

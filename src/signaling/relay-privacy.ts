@@ -1,4 +1,15 @@
-import { SignalKind, type CandidateInit } from './signal.js';
+import { checkPayload, SignalKind, type CandidateInit } from './signal.js';
+
+/**
+ * The payload to relay for a signal of `kind`, after its checks (signal.ts) and, for a sender who
+ * must use TURN only, the relay-only rewrite below; or the problem, when either refuses it.
+ * Pure: what the relay runs on every signal, in the order it runs it.
+ */
+export function payloadToRelay(kind: SignalKind, payload: string, relayOnly: boolean): { payload: string } | { problem: string } {
+  const checked = checkPayload(kind, payload);
+  if ('problem' in checked) return checked;
+  return relayOnly ? keepRelayOnly(kind, payload, checked.candidate) : { payload };
+}
 
 /**
  * For a sender who must use TURN only (docs/SIGNALING.md section 7): their signals may carry
