@@ -88,7 +88,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
   const { MemorySignalLog } = await load<typeof MemorySignalLogModule>('signaling/memory-signal-log.js');
   const { checkPayload, SignalKind } = await load<typeof SignalModule>('signaling/signal.js');
   const { SignalRelay } = await load<typeof SignalRelayModule>('signaling/signal-relay.js');
-  const { keepRelayOnly } = await load<typeof RelayPrivacyModule>('signaling/relay-privacy.js');
+  const { keepRelayOnly, payloadToRelay } = await load<typeof RelayPrivacyModule>('signaling/relay-privacy.js');
 
   const database = await createDatabase(adminDatabaseUrl);
   const data = await tempDir('vw-calls-hot-path-');
@@ -160,10 +160,10 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     await span('  of which variables coercion (getVariableValues)', 0, () => getVariableValues(schema, sendOperation.variableDefinitions ?? [], variables));
     await span('  of which SignalingService.send (membership, limiter, payload check, relay)', 0, () => signaling.send(ctx, variables.input as never));
     await span('  the same sent by a relay-only patient (adds the relay-only candidate filter)', 0, () => signaling.send(patientCtx, variables.input as never));
-    await span('    of which checkPayload (JSON.parse of the candidate)', 0, () => checkPayload(SignalKind.ICE_CANDIDATE, payload));
+    await span('    of which payloadToRelay of the candidate (the check, read without parsing)', 0, () => payloadToRelay(SignalKind.ICE_CANDIDATE, payload, false));
+    await span('    of which payloadToRelay of the candidate, relay-only (the check and the rewrite)', 0, () => payloadToRelay(SignalKind.ICE_CANDIDATE, payload, true));
+    await span('      (for scale: checkPayload, JSON.parse of the candidate, as a payload in another form gets)', 0, () => checkPayload(SignalKind.ICE_CANDIDATE, payload));
     const offer = offerPayload(marker(1, 1234.5));
-    const parsedCandidate = JSON.parse(payload) as Parameters<typeof keepRelayOnly>[2];
-    await span('    of which keepRelayOnly of the candidate (parsed already)', 0, () => keepRelayOnly(SignalKind.ICE_CANDIDATE, payload, parsedCandidate));
     await span('  keepRelayOnly of a ~4 KiB SDP offer (one message in 25 in the load)', 0, () => keepRelayOnly(SignalKind.OFFER, offer));
     await span('    of which relay.send (inbox append + publish to 1 subscriber)', 0, () => relay.send({ callId: call.callId, from: call.callerId, to: call.calleeId, kind: SignalKind.ICE_CANDIDATE, payload }));
     await span('execute of the signals selection for one delivery (mapSourceToResponse)', 1, () =>

@@ -1,15 +1,23 @@
-import { checkPayload, SignalKind, type CandidateInit } from './signal.js';
+import { checkPayload, payloadLimits, plainCandidateEnd, PLAIN_CANDIDATE_HEAD, SignalKind, type CandidateInit } from './signal.js';
 
 /**
  * The payload to relay for a signal of `kind`, after its checks (signal.ts) and, for a sender who
  * must use TURN only, the relay-only rewrite below; or the problem, when either refuses it.
- * Pure: what the relay runs on every signal, in the order it runs it.
+ * Pure: what the relay runs on every signal, in the order it runs it. A candidate in the form
+ * browsers write ({@link plainCandidateEnd}) is checked and rewritten without being parsed.
  */
 export function payloadToRelay(kind: SignalKind, payload: string, relayOnly: boolean): { payload: string } | { problem: string } {
+  // Printable ASCII only, so its length is its size in bytes.
+  if (kind === SignalKind.ICE_CANDIDATE && payload.length <= payloadLimits.ICE_CANDIDATE) {
+    const end = plainCandidateEnd(payload);
+    if (end > 0) return relayOnly ? plainCandidateToRelay(payload, end) : { payload };
+  }
   const checked = checkPayload(kind, payload);
   if ('problem' in checked) return checked;
   return relayOnly ? keepRelayOnly(kind, payload, checked.candidate) : { payload };
 }
+
+const NOT_RELAY = 'only relay candidates may be sent by a participant who must use TURN';
 
 /**
  * For a sender who must use TURN only (docs/SIGNALING.md section 7): their signals may carry
@@ -20,29 +28,75 @@ export function payloadToRelay(kind: SignalKind, payload: string, relayOnly: boo
  */
 export function keepRelayOnly(kind: SignalKind, payload: string, parsed?: CandidateInit | null): { payload: string } | { problem: string } {
   if (kind === SignalKind.ICE_CANDIDATE) {
+    if (!parsed) {
+      const end = plainCandidateEnd(payload);
+      if (end > 0) return plainCandidateToRelay(payload, end);
+    }
     const init = parsed ?? (JSON.parse(payload) as CandidateInit);
     const candidate = relayLine(init.candidate);
-    if (candidate === null) return { problem: 'only relay candidates may be sent by a participant who must use TURN' };
+    if (candidate === null) return { problem: NOT_RELAY };
     // Rebuilt from the RTCIceCandidateInit fields only: nothing else the client put there travels.
     const { sdpMid, sdpMLineIndex, usernameFragment } = init;
     return { payload: JSON.stringify({ candidate, sdpMid, sdpMLineIndex, usernameFragment }) };
   }
-  if (kind === SignalKind.OFFER || kind === SignalKind.ANSWER || kind === SignalKind.ICE_RESTART) {
-    const eol = payload.includes('\r\n') ? '\r\n' : '\n';
-    const lines = payload.split(eol).flatMap((line) => {
-      if (line.startsWith('a=candidate:')) {
-        const kept = relayLine(line.slice(2));
-        return kept === null ? [] : [`a=${kept}`];
-      }
-      // Connection data and the origin line can carry the sender's own address too: blank them.
-      if (/^c=IN IP[46] /.test(line)) return [line.replace(/^c=IN IP([46]) \S+/, (_m, v) => `c=IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`)];
-      if (line.startsWith('a=rtcp:')) return [line.replace(/ IN IP([46]) \S+/, (_m, v) => ` IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`)];
-      if (line.startsWith('o=')) return [line.replace(/ IN IP([46]) \S+$/, (_m, v) => ` IN IP${v} ${v === '6' ? '::1' : '127.0.0.1'}`)];
-      return [line];
-    });
-    return { payload: lines.join(eol) };
-  }
+  if (kind === SignalKind.OFFER || kind === SignalKind.ANSWER || kind === SignalKind.ICE_RESTART) return { payload: sdpToRelay(payload) };
   return { payload };
+}
+
+/**
+ * {@link keepRelayOnly} of a candidate in the form browsers write, whose candidate string ends at
+ * `end`: the same text JSON.stringify would give (that form holds only the fields kept, already
+ * written as JSON.stringify writes them), built without parsing.
+ */
+function plainCandidateToRelay(payload: string, end: number): { payload: string } | { problem: string } {
+  const candidate = relayLine(payload.slice(PLAIN_CANDIDATE_HEAD.length, end));
+  if (candidate === null) return { problem: NOT_RELAY };
+  return { payload: `${PLAIN_CANDIDATE_HEAD}${candidate}${payload.slice(end)}` };
+}
+
+/**
+ * An SDP description with {@link sdpLineToRelay} applied to each line (lines end in CRLF when the
+ * description has any, else LF), the lines it drops left out. Only the few lines that can carry an
+ * address are looked at apart; the runs of lines between them are copied whole.
+ */
+export function sdpToRelay(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  let out = '';
+  /** Where the lines not yet copied to `out`, all kept as they are, begin. */
+  let copied = 0;
+  for (let start = 0; ;) {
+    const next = sdp.indexOf(eol, start);
+    const end = next < 0 ? sdp.length : next;
+    if (mayCarryAddress(sdp, start)) {
+      const line = sdpLineToRelay(sdp.slice(start, end));
+      out += sdp.slice(copied, start);
+      if (line !== null) out += next < 0 ? line : line + eol;
+      // The last line dropped: the separator before it goes too (`out` ends in one when it holds a line).
+      else if (next < 0 && out.length > 0) out = out.slice(0, -eol.length);
+      copied = next < 0 ? sdp.length : next + eol.length;
+    }
+    if (next < 0) break;
+    start = next + eol.length;
+  }
+  return copied === 0 ? sdp : out + sdp.slice(copied);
+}
+
+/** Whether the SDP line at `at` is one {@link sdpLineToRelay} may change. */
+function mayCarryAddress(sdp: string, at: number): boolean {
+  return sdp.startsWith('a=candidate:', at) || sdp.startsWith('c=IN IP', at) || sdp.startsWith('a=rtcp:', at) || sdp.startsWith('o=', at);
+}
+
+/** One SDP line as a relay-only sender's description carries it, or null when it is a candidate that is not a relay. */
+export function sdpLineToRelay(line: string): string | null {
+  if (line.startsWith('a=candidate:')) {
+    const kept = relayLine(line.slice(2));
+    return kept === null ? null : `a=${kept}`;
+  }
+  // Connection data and the origin line can carry the sender's own address too: blank them.
+  if (/^c=IN IP[46] /.test(line)) return line.replace(/^c=IN IP([46]) \S+/, (_m, v) => `c=IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
+  if (line.startsWith('a=rtcp:')) return line.replace(/ IN IP([46]) \S+/, (_m, v) => ` IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
+  if (line.startsWith('o=')) return line.replace(/ IN IP([46]) \S+$/, (_m, v) => ` IN IP${v} ${v === '6' ? '::1' : '127.0.0.1'}`);
+  return line;
 }
 
 /**

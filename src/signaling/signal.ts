@@ -78,6 +78,33 @@ export function checkPayload(kind: SignalKind, payload: string): { problem: stri
   }
 }
 
+/** How a candidate payload in the form browsers write it begins (see {@link plainCandidateEnd}). */
+export const PLAIN_CANDIDATE_HEAD = '{"candidate":"';
+
+/** The text of a JSON string in that form, printable ASCII with nothing escaped: no quote, no backslash. */
+const PLAIN_TEXT = '[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*';
+
+/**
+ * That form: the candidate first, then any of sdpMid, sdpMLineIndex and usernameFragment in the
+ * order browsers write them, each a string, an integer as JSON.stringify writes it, or null.
+ * No part can match two ways, so it runs in one pass.
+ */
+const PLAIN_CANDIDATE = new RegExp(
+  `^\\{"candidate":"candidate:${PLAIN_TEXT}"(?:,"sdpMid":(?:"${PLAIN_TEXT}"|null))?(?:,"sdpMLineIndex":(?:0|[1-9]\\d{0,8}|null))?(?:,"usernameFragment":(?:"${PLAIN_TEXT}"|null))?\\}$`,
+);
+
+/**
+ * Where the candidate string of an ICE_CANDIDATE payload ends (the index of its closing quote),
+ * when the payload is an RTCIceCandidateInit written the way browsers write it,
+ * `JSON.stringify(candidate.toJSON())`: see {@link PLAIN_CANDIDATE}. Such a payload passes
+ * {@link checkPayload}, and JSON.stringify of what JSON.parse makes of it gives it back
+ * unchanged, so the relay reads it without parsing. -1 for anything else, which is parsed.
+ */
+export function plainCandidateEnd(payload: string): number {
+  // The first quote after the head closes the candidate: its text has none.
+  return PLAIN_CANDIDATE.test(payload) ? payload.indexOf('"', PLAIN_CANDIDATE_HEAD.length) : -1;
+}
+
 function parseCandidate(payload: string): { problem: string } | { candidate: CandidateInit } {
   let parsed: unknown;
   try {
