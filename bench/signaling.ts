@@ -4,6 +4,7 @@
  * process of its own, under the same open-loop load from this process. See bench/README.md.
  */
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { buildService } from './lib/build.js';
 import { killAllChildren } from './lib/child.js';
 import { setUpPinning } from './lib/pin.js';
@@ -82,8 +83,9 @@ if (args.help) {
                                docs/SIGNALING.md advises); protocol-floor: the same clients and
                                frames relayed with none of the service's features (what the
                                graphql-ws protocol itself costs); service-b: the service again,
-                               with BENCH_SERVICE_B_NODE_ARGS instead of BENCH_SERVICE_NODE_ARGS
-                               (an A/B of node flags within each round; compared with service)
+                               with BENCH_SERVICE_B_NODE_ARGS instead of BENCH_SERVICE_NODE_ARGS,
+                               and the src/ of BENCH_SERVICE_B_REF when set (an A/B of node flags
+                               or of code within each round; compared with service)
                                protocol-floor-b: the floor again, with BENCH_FLOOR_B_ENV
   --database-url URL           PostgreSQL where the service's own database is created and dropped
   --profile                    instead of the ramp: CPU and allocation profiles of each target's
@@ -113,6 +115,7 @@ environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
   BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process
   BENCH_SERVICE_B_NODE_ARGS='--max-semi-space-size=8'  the same, for the service-b target only
+  BENCH_SERVICE_B_REF=HEAD~1                           the service-b target runs src/ of this git revision (an A/B of code)
   BENCH_FLOOR_B_ENV='{"FLOOR_FEATURES":"log"}'         environment of the protocol-floor-b target (the floor with
                                                        knobs of bench/servers/protocol-floor.server.ts)
   BENCH_NODE_ARGS='--perf-basic-prof'                  extra node/V8 flags of every server's process (before the service's own)`);
@@ -140,12 +143,15 @@ if (generatorWait !== 'spin' && generatorWait !== 'sleep') throw new Error(`--ge
 // Everything the run starts is stopped on every way out: children killed, databases dropped,
 // temporary directories and the build removed.
 let build: Awaited<ReturnType<typeof buildService>> | undefined;
+/** The build of BENCH_SERVICE_B_REF's src/, which the service-b target runs instead of this checkout's. */
+let buildB: Awaited<ReturnType<typeof buildService>> | undefined;
 let cleaningUp: Promise<void> | undefined;
 const cleanUp = () => (cleaningUp ??= (async () => {
   killAllChildren();
   await dropAllDatabases();
   await removeAllTempDirs();
   await build?.remove();
+  await buildB?.remove();
 })());
 const abort = (why: string) => {
   console.error(`\nbench aborted: ${why}`);
@@ -168,7 +174,7 @@ const starters: Record<string, () => Promise<Target>> = {
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
   'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
-  'service-b': () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
 };
 
 const run: BenchRun = {
@@ -199,6 +205,13 @@ try {
   if (args['hot-path'] || targets.some((name) => name.startsWith('service'))) {
     console.log('building src with tsc -p tsconfig.build.json (the service runs from that build)');
     build = await buildService();
+  }
+  const refB = process.env.BENCH_SERVICE_B_REF;
+  if (refB && targets.includes('service-b')) {
+    const commit = execFileSync('git', ['rev-parse', '--short', `${refB}^{commit}`], { encoding: 'utf8' }).trim();
+    console.log(`building src of ${refB} (${commit}) for service-b (BENCH_SERVICE_B_REF)`);
+    buildB = await buildService(commit);
+    targetLabels['service-b'] = `service at ${commit}`;
   }
   if (args['hot-path']) {
     // Imported only here: it loads the service's code into this process.
