@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeFrameId } from '../src/http/signal-lane.js';
+import { completeFrameId, readSendFrame } from '../src/http/plain-frames.js';
+import { isoTime } from '../src/http/signal-fast-path.js';
 
 /** A random string drawn from characters that matter to JSON: printable ASCII, quotes, backslashes, controls, non-ASCII. */
 function randomId(random: () => number): string {
@@ -54,5 +55,101 @@ describe('completeFrameId (reading a `complete` frame without parsing JSON)', ()
     }
     // The fast path is taken for the plain ids, not just never.
     expect(read).toBeGreaterThan(1_000);
+  });
+});
+
+describe('readSendFrame (reading a sendSignal subscribe frame without parsing JSON)', () => {
+  const QUERY = 'mutation SendSignal($input: SendSignalInput!) {\n  sendSignal(input: $input) { seq toParticipantId }\n}';
+  const PAYLOAD = JSON.stringify({ candidate: 'candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'a\\b"c' });
+
+  /** What JSON.parse must make of a frame that readSendFrame read as `read`. */
+  const parsedAs = (frame: string, read: NonNullable<ReturnType<typeof readSendFrame>>) => ({
+    id: read.id,
+    type: 'subscribe',
+    payload: {
+      query: JSON.parse(Buffer.from(frame).toString('utf8', read.queryStart, read.queryEnd)),
+      ...(read.operationName === undefined ? {} : { operationName: read.operationName }),
+      variables: { [read.variable]: read.input },
+    },
+  });
+
+  it('reads the frame graphql-ws writes for a signal, with or without the optional fields', () => {
+    const input = { callId: 'c7f0c6a2-6f1e-4c53-9b1e-2f8f8e0e4b1a', kind: 'ICE_CANDIDATE', payload: PAYLOAD };
+    for (const payload of [
+      { query: QUERY, variables: { input } },
+      { query: QUERY, operationName: 'SendSignal', variables: { input } },
+      { query: QUERY, operationName: null, variables: { input } },
+      { query: QUERY, variables: { input: { callId: input.callId, toParticipantId: 'pia', kind: 'OFFER', payload: 'v=0\r\né 漢 😀' } } },
+      { query: QUERY, variables: { input: { callId: input.callId, toParticipantId: null, kind: 'RENEGOTIATE', payload: '' } } },
+    ]) {
+      const frame = JSON.stringify({ id: 'u-1', type: 'subscribe', payload });
+      const read = readSendFrame(Buffer.from(frame));
+      expect(read, frame).toBeDefined();
+      expect(parsedAs(frame, read!)).toEqual(JSON.parse(frame));
+    }
+  });
+
+  it('leaves every other form to JSON.parse', () => {
+    const input = { callId: 'c1', kind: 'OFFER', payload: 'v=0' };
+    for (const message of [
+      { type: 'subscribe', id: 'u1', payload: { query: QUERY, variables: { input } } },
+      { id: 'u1', type: 'subscribe', payload: { variables: { input }, query: QUERY } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input }, extensions: {} } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input: { kind: 'OFFER', callId: 'c1', payload: 'v=0' } } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input: { ...input, extra: 1 } } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input, other: 1 } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input: { ...input, payload: 7 } } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input: { ...input, callId: 'c"1' } } } },
+      { id: '', type: 'subscribe', payload: { query: QUERY, variables: { input } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { '': input } } },
+      { id: 'u1', type: 'subscribe', payload: { query: QUERY, operationName: 7, variables: { input } } },
+    ]) expect(readSendFrame(Buffer.from(JSON.stringify(message))), JSON.stringify(message)).toBeUndefined();
+    const frame = JSON.stringify({ id: 'u1', type: 'subscribe', payload: { query: QUERY, variables: { input } } });
+    for (const broken of [frame.slice(0, -1), `${frame} `, frame.replace('"payload":"v=0"', '"payload":"v=0" '), frame.replace('"v=0"', '"v"=0"'), frame.replace('"v=0"', '"v=0\\x"')]) {
+      expect(readSendFrame(Buffer.from(broken)), broken).toBeUndefined();
+    }
+  });
+
+  it('never reads a frame JSON.parse would not read the same: 20 000 generated and damaged frames', () => {
+    const random = seeded(11);
+    const pick = <T>(values: T[]) => values[Math.floor(random() * values.length)]!;
+    let read = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const input: Record<string, unknown> = { callId: pick([randomId(random), 'c7f0c6a2-6f1e']) };
+      if (random() < 0.3) input.toParticipantId = pick([randomId(random), null, 5]);
+      input.kind = pick(['OFFER', 'ICE_CANDIDATE', randomId(random)]);
+      input.payload = pick([PAYLOAD, randomId(random), 'v=0\r\n', 3]);
+      if (random() < 0.05) input.extra = true;
+      const payload: Record<string, unknown> = { query: pick([QUERY, randomId(random), 'a "quoted" \\ query']) };
+      if (random() < 0.3) payload.operationName = pick([randomId(random), null, 1]);
+      payload.variables = { [pick(['input', randomId(random)])]: input };
+      if (random() < 0.05) payload.extensions = {};
+      let frame = JSON.stringify({ id: pick([randomId(random), 'u1', '7']), type: 'subscribe', payload });
+      // Damage some: a byte changed, or the frame cut short.
+      if (random() < 0.2) {
+        const at = Math.floor(random() * frame.length);
+        frame = random() < 0.5 ? frame.slice(0, at) : frame.slice(0, at) + pick(['"', '\\', '}', ',', 'x', ' ']) + frame.slice(at + 1);
+      }
+      const got = readSendFrame(Buffer.from(frame));
+      if (got === undefined) continue;
+      read++;
+      const parsed = JSON.parse(frame);
+      expect(parsedAs(frame, got)).toEqual(parsed);
+      // Exactly that form: no key JSON.parse saw was left out of what was read.
+      expect(Object.keys(parsed.payload)).toEqual(Object.keys(parsedAs(frame, got).payload));
+      expect(Object.keys(parsed.payload.variables[got.variable])).toEqual(Object.keys(got.input));
+    }
+    expect(read).toBeGreaterThan(1_000);
+  });
+});
+
+describe('isoTime (the sentAt of a delivered signal)', () => {
+  it('writes what toISOString writes, across milliseconds, seconds, days and years', () => {
+    const random = seeded(5);
+    const times = [0, 999, 1000, 1_764_633_599_999, 1_764_633_600_000, 253_402_300_799_999, 253_402_300_800_000, Date.now()];
+    for (let i = 0; i < 20_000; i++) times.push(Math.floor(random() * 4_102_444_800_000));
+    // In order too, as signals come: consecutive milliseconds through a second's end.
+    for (let at = 1_764_633_599_990; at < 1_764_633_600_010; at++) times.push(at);
+    for (const at of times) expect(isoTime(at), String(at)).toBe(new Date(at).toISOString());
   });
 });

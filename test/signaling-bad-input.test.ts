@@ -13,7 +13,7 @@ const sockets = new DeviceSockets(() => app.wsUrl, tokens);
 
 beforeAll(async () => {
   app = await startApp({ SIGNAL_BURST: '20', SIGNAL_RATE_PER_SECOND: '1', WS_INIT_TIMEOUT_MS: '300' });
-  Object.assign(tokens, await app.signIn([['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient'], ['ann', 'provider'], ['pia', 'patient']]));
+  Object.assign(tokens, await app.signIn([['ada', 'provider'], ['pat', 'patient'], ['eve', 'patient'], ['ann', 'provider'], ['pia', 'patient'], ['ola', 'provider'], ['pim', 'patient']]));
 });
 afterAll(async () => {
   await sockets.closeAll();
@@ -176,11 +176,12 @@ const SEND = 'mutation SendSignal($input: SendSignalInput!) { sendSignal(input: 
 const SIGNALS = 'subscription Signals($callId: ID!, $afterSeq: Int) { signals(callId: $callId, afterSeq: $afterSeq) { seq kind payload fromParticipantId } }';
 
 describe('the signaling lane (sendSignal and signals answered in front of graphql-ws)', () => {
-  async function activeCall(tag: string) {
-    const ann = await rawSocket('ann', `ann-desk-${tag}`);
-    const pia = await socket('pia', `pia-tab-${tag}`);
-    const annClient = await socket('ann', `ann-desk-${tag}`);
-    const callId = (await request(annClient, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pia'] } })).data!.initiateCall.id;
+  /** A call of `caller` (on a raw socket, `ann`) and `callee` (`pia`), both joined. */
+  async function activeCall(tag: string, caller = 'ann', callee = 'pia') {
+    const ann = await rawSocket(caller, `${caller}-desk-${tag}`);
+    const pia = await socket(callee, `${callee}-tab-${tag}`);
+    const annClient = await socket(caller, `${caller}-desk-${tag}`);
+    const callId = (await request(annClient, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: [callee] } })).data!.initiateCall.id;
     await request(pia, AnswerCallDocument, { callId });
     await request(annClient, JoinCallDocument, { callId });
     return { ann, pia, callId };
@@ -280,6 +281,60 @@ describe('the signaling lane (sendSignal and signals answered in front of graphq
     expect(ann.of('r')).toEqual([{ id: 'r', type: 'next', payload: { data: { me: { id: 'ann' } } } }, { id: 'r', type: 'complete' }]);
     expect((await inbox.next()).data?.signals).toMatchObject({ seq: 1, payload: 'one' });
     expect((await inbox.next()).data?.signals).toMatchObject({ seq: 2, payload: 'two' });
+    inbox.dispose();
+  });
+
+  it('answers a sendSignal frame in the form it reads without parsing exactly as the same frame written another way', async () => {
+    // Senders of its own: it sends more than the rate limit of this file's app lets one sender send in a few seconds.
+    const { ann: ola, pia: pim, callId } = await activeCall('plain', 'ola', 'pim');
+    const inbox = subscribe(pim, SignalsDocument, { callId, afterSeq: 0 });
+    const candidate = JSON.stringify({ candidate: 'candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'Zx\\"é' });
+    /** The same subscribe frame twice: in the form of src/http/plain-frames.ts, and with payload's keys in another order (parsed). */
+    const both = (id: string, variables: Record<string, unknown>, extra: Record<string, unknown> = {}, query = SEND) => [
+      JSON.stringify({ id: `${id}-plain`, type: 'subscribe', payload: { query, ...extra, variables } }),
+      JSON.stringify({ id: `${id}-parsed`, type: 'subscribe', payload: { variables, ...extra, query } }),
+    ];
+    const input = { callId, kind: 'ICE_CANDIDATE', payload: candidate };
+    const cases = [
+      both('ok', { input }),
+      both('named', { input }, { operationName: 'SendSignal' }),
+      both('null-name', { input }, { operationName: null }),
+      both('to', { input: { callId, toParticipantId: 'pim', kind: 'RENEGOTIATE', payload: 'v=0 漢 😀' } }),
+      both('to-null', { input: { callId, toParticipantId: null, kind: 'RENEGOTIATE', payload: '' } }),
+      both('to-self', { input: { callId, toParticipantId: 'ola', kind: 'RENEGOTIATE', payload: '' } }),
+      both('bad-kind', { input: { callId, kind: 'SMOKE', payload: '' } }),
+      both('bad-payload', { input: { callId, kind: 'ICE_CANDIDATE', payload: '{"candidate":"nope"}' } }),
+      both('other-variable', { i: input }),
+      both('other-name', { input }, { operationName: 'Other' }),
+      both('no-call', { input: { ...input, callId: '00000000-0000-4000-8000-000000000000' } }),
+      both('not-uuid', { input: { ...input, callId: 'call-1' } }),
+      both('not-signal', { input }, {}, 'mutation M($input: SendSignalInput!) { sendSignal(input: $input) { ... on SendSignalResult { seq } } }'),
+    ];
+    let delivered = 0;
+    for (const [plain, parsed] of cases) {
+      for (const frame of [plain!, parsed!]) {
+        ola.ws.send(frame);
+        const id = (JSON.parse(frame) as { id: string }).id;
+        await ola.until(() => ola.of(id).some((f) => f.type === 'complete' || f.type === 'error'), `the answer to ${id}`);
+      }
+      const [a, b] = [JSON.parse(plain!).id as string, JSON.parse(parsed!).id as string];
+      const answers = (id: string) => ola.of(id).map((f) => ({ ...f, id: undefined }));
+      const [pa, pb] = [answers(a), answers(b)];
+      // Both succeed (each with its own seq) or both fail alike.
+      const seqOf = (frames: typeof pa) => (frames[0]?.payload as { data?: { sendSignal?: { seq: number } } })?.data?.sendSignal?.seq;
+      if (seqOf(pa) !== undefined) {
+        expect(seqOf(pb), b).toBe(seqOf(pa)! + 1);
+        const withoutSeq = (frames: typeof pa) => JSON.stringify(frames).replace(/"seq":\d+/, '"seq":0');
+        expect(withoutSeq(pb), b).toBe(withoutSeq(pa));
+        const [da, db] = [await inbox.next(), await inbox.next()];
+        expect(da.data?.signals).toMatchObject({ seq: ++delivered, payload: (JSON.parse(plain!).payload.variables.input as { payload: string }).payload, fromParticipantId: 'ola' });
+        expect({ ...db.data?.signals, seq: 0, sentAt: 0 }).toEqual({ ...da.data?.signals, seq: 0, sentAt: 0 });
+        expect(db.data?.signals.seq).toBe(++delivered);
+      } else {
+        expect(pb, b).toEqual(pa);
+        expect(pa.length, a).toBeGreaterThan(0);
+      }
+    }
     inbox.dispose();
   });
 

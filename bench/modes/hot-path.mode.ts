@@ -39,6 +39,7 @@ import type * as MemorySignalLogModule from '../../src/signaling/memory-signal-l
 import type * as SignalModule from '../../src/signaling/signal.js';
 import type * as SignalRelayModule from '../../src/signaling/signal-relay.js';
 import type * as RelayPrivacyModule from '../../src/signaling/relay-privacy.js';
+import type * as PlainFramesModule from '../../src/http/plain-frames.js';
 import { importBuilt } from '../lib/build.js';
 import { createDatabase } from '../lib/database.js';
 import { tempDir } from '../lib/temp-dirs.js';
@@ -89,6 +90,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
   const { checkPayload, SignalKind } = await load<typeof SignalModule>('signaling/signal.js');
   const { SignalRelay } = await load<typeof SignalRelayModule>('signaling/signal-relay.js');
   const { keepRelayOnly, payloadToRelay } = await load<typeof RelayPrivacyModule>('signaling/relay-privacy.js');
+  const { readSendFrame } = await load<typeof PlainFramesModule>('http/plain-frames.js');
 
   const database = await createDatabase(adminDatabaseUrl);
   const data = await tempDir('vw-calls-hot-path-');
@@ -150,7 +152,10 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     const spans: Span[] = [];
     const span = async (stage: string, perSignal: number, run: () => unknown) =>
       spans.push({ stage, perSignal, microseconds: await time(iterations, run) });
-    await span('graphql-ws parseMessage of the incoming subscribe (JSON.parse + checks)', 1, () => parseMessage(incoming));
+    const incomingBytes = Buffer.from(incoming);
+    await span('the lane\'s read of the incoming subscribe, without JSON.parse (readSendFrame)', 1, () => readSendFrame(incomingBytes));
+    await span('  (for scale: the lane\'s read of it before, JSON.parse of the frame as text)', 0, () => JSON.parse(incomingBytes.toString('utf8')));
+    await span('  (for scale: graphql-ws parseMessage of it, JSON.parse + checks)', 0, () => parseMessage(incoming));
     await span('document cache lookup (src/http/ws.ts, Map.get by query text)', 1, () => cache.get(SEND_SIGNAL));
     await span('  (for scale: parse + validate, what the cache saves)', 0, () => validate(schema, parse(SEND_SIGNAL), rules));
     await span('per-operation context: em.fork() + createLoaders() + randomUUID()', 1, contextFor);

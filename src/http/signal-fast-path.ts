@@ -116,9 +116,20 @@ const isResult = (value: Record<string, unknown> | ExecutionResult): value is Ex
 export function sendFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): MaybePromise<SignalEnvelope | ExecutionResult> {
   const values = argumentsOf(schema, plan, args);
   if (isResult(values)) return values;
-  const ctx = args.contextValue as Context;
+  return sendInput(plan, args.contextValue as Context, values.input as SendSignalInput);
+}
+
+/** Whether `kind` is one of the `SignalKind` values, as graphql-js's coercion of the enum requires. */
+export const isSignalKind = (kind: string): kind is SignalKind => SIGNAL_KINDS.has(kind);
+
+/**
+ * {@link sendFast} of a `sendSignal` plan for an input that is already what graphql-js's coercion
+ * would give (string ids, a {@link isSignalKind} kind, a string payload: the signaling lane's
+ * frames read without parsing, src/http/plain-frames.ts). Never throws.
+ */
+export function sendInput(plan: FastPlan, ctx: Context, input: SendSignalInput): MaybePromise<SignalEnvelope | ExecutionResult> {
   try {
-    const sent = ctx.signaling.send(ctx, values.input as SendSignalInput);
+    const sent = ctx.signaling.send(ctx, input);
     return sent instanceof Promise ? sent.catch((error: unknown) => refused(plan, error)) : sent;
   } catch (error) {
     return refused(plan, error);
@@ -138,47 +149,66 @@ export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: E
   return 'seq' in outcome ? sentResult(plan, outcome) : outcome;
 }
 
-let lastAt = Number.NaN;
-let lastIso = '';
-/** `new Date(at).toISOString()`, remembered for the last `at`: signals relayed in the same millisecond share it. */
-function isoTime(at: number): string {
-  if (at !== lastAt) {
-    lastIso = new Date(at).toISOString();
-    lastAt = at;
+/** "000" to "999": the milliseconds of an ISO time. */
+const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+let isoSecond = Number.NaN;
+let isoHead = '';
+/**
+ * `new Date(at).toISOString()` for epoch milliseconds `at`: the part up to the second is made
+ * once a second, the rest put after it (a Date and its formatting per signal cost about a
+ * microsecond).
+ */
+export function isoTime(at: number): string {
+  const second = Math.floor(at / 1000);
+  if (second !== isoSecond) {
+    // Everything but the milliseconds and the Z, whatever the year's width.
+    isoHead = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
   }
-  return lastIso;
+  return `${isoHead}${MILLISECONDS[at - second * 1000]}Z`;
 }
 
-/** Each selectable `Signal` field as JSON, for {@link renderSignal}. */
-const signalFieldJson: Record<string, (e: SignalEnvelope) => string> = {
-  seq: (e) => String(e.seq),
-  callId: (e) => JSON.stringify(e.callId),
-  fromParticipantId: (e) => JSON.stringify(e.from),
-  kind: (e) => JSON.stringify(e.kind),
-  payload: (e) => JSON.stringify(e.payload),
-  sentAt: (e) => `"${isoTime(e.at)}"`,
-  __typename: () => '"Signal"',
-};
+/**
+ * `JSON.stringify` of a string, remembered for the last one: the deliveries of one subscription
+ * share their call id, and in a 1:1 call their sender and most of their kinds.
+ */
+function rememberedJson(): (text: string) => string {
+  let last: string | undefined;
+  let json = '';
+  return (text) => (text === last ? json : (json = JSON.stringify((last = text))));
+}
 
-const renderers = new WeakMap<FastPlan, (e: SignalEnvelope) => string>();
+/** The JSON of each selectable `Signal` field, for {@link signalRenderer}; made once per subscription. */
+function signalFieldJson(name: string): (e: SignalEnvelope) => string {
+  switch (name) {
+    case 'seq':
+      return (e) => String(e.seq);
+    case 'payload':
+      return (e) => JSON.stringify(e.payload);
+    case 'sentAt':
+      return (e) => `"${isoTime(e.at)}"`;
+    case '__typename':
+      return () => '"Signal"';
+  }
+  const json = rememberedJson();
+  if (name === 'callId') return (e) => json(e.callId);
+  if (name === 'fromParticipantId') return (e) => json(e.from);
+  return (e) => json(e.kind);
+}
 
 /**
- * The JSON of the result graphql-js would give for one delivered signal, `{"data":{...}}`,
- * written straight from the envelope: the signaling lane sends it without building the result.
+ * The renderer of one `signals` subscription: the JSON of the result graphql-js would give for
+ * each signal it delivers, `{"data":{...}}`, written straight from the envelope (the signaling
+ * lane sends it without building the result).
  */
-export function renderSignal(plan: FastPlan, envelope: SignalEnvelope): string {
-  let render = renderers.get(plan);
-  if (!render) {
-    const parts = plan.select.map(([key, name]) => [JSON.stringify(key), signalFieldJson[name]!] as const);
-    const head = `{"data":{${JSON.stringify(plan.responseKey)}:{`;
-    render = (e) => {
-      let json = head;
-      for (let i = 0; i < parts.length; i++) json += `${i > 0 ? ',' : ''}${parts[i]![0]}:${parts[i]![1](e)}`;
-      return `${json}}}}`;
-    };
-    renderers.set(plan, render);
-  }
-  return render(envelope);
+export function signalRenderer(plan: FastPlan): (envelope: SignalEnvelope) => string {
+  const parts = plan.select.map(([key, name], i) => [`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`, signalFieldJson(name)] as const);
+  const head = `{"data":{${JSON.stringify(plan.responseKey)}:{`;
+  return (e) => {
+    let json = head;
+    for (let i = 0; i < parts.length; i++) json += parts[i]![0] + parts[i]![1](e);
+    return `${json}}}}`;
+  };
 }
 
 /**

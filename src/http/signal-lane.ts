@@ -2,7 +2,10 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFor
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import type { SignalEnvelope } from '../signaling/signal.js';
-import { openSignalSession, renderSignal, sendFast, sentResult, type FastPlan } from './signal-fast-path.js';
+import type { SendSignalInput } from '../services/signaling.service.js';
+import type { MaybePromise } from '../signaling/signal-log.js';
+import { completeFrameId, holds, readSendFrame, type SendFrame } from './plain-frames.js';
+import { isSignalKind, openSignalSession, sendFast, sendInput, sentResult, signalRenderer, type FastPlan } from './signal-fast-path.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
@@ -42,26 +45,6 @@ type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const optionalObject = (value: unknown) => value === undefined || value === null || isObject(value);
 
-const COMPLETE_HEAD = Buffer.from('{"id":"');
-const COMPLETE_TAIL = Buffer.from('","type":"complete"}');
-
-/**
- * The id of a `complete` frame written as graphql-ws's client writes it (`{"id":"…","type":"complete"}`,
- * the id printable ASCII with nothing to unescape), read without parsing JSON; undefined for any
- * other frame, which is then parsed as usual. An unacknowledged send is two frames, and this is
- * the second of them.
- */
-export function completeFrameId(data: Buffer): string | undefined {
-  const end = data.length - COMPLETE_TAIL.length;
-  if (end <= COMPLETE_HEAD.length || end > 128 + COMPLETE_HEAD.length) return undefined;
-  if (data.compare(COMPLETE_TAIL, 0, COMPLETE_TAIL.length, end) !== 0 || data.compare(COMPLETE_HEAD, 0, COMPLETE_HEAD.length, 0, COMPLETE_HEAD.length) !== 0) return undefined;
-  for (let i = COMPLETE_HEAD.length; i < end; i++) {
-    const byte = data[i]!;
-    if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return undefined;
-  }
-  return data.toString('latin1', COMPLETE_HEAD.length, end);
-}
-
 /**
  * The signaling lane: the frames of a call's negotiation, answered straight from the socket in
  * front of graphql-ws. A `subscribe` whose document is a plain `sendSignal` mutation or `signals`
@@ -70,7 +53,9 @@ export function completeFrameId(data: Buffer): string | undefined {
  * (graphql-transport-ws, PROTOCOL.md): `next` then `complete`, formatted errors, ids unique per
  * socket, nothing sent for an operation the client completed. What it saves per signal is
  * graphql-ws's second parse of the frame, the onSubscribe and context hooks, its promise chain per
- * result and a context per operation: a signal's sender reuses one context per socket.
+ * result and a context per operation: a signal's sender reuses one context per socket. The two
+ * frames of a signal, in the form clients write them, are not parsed at all: they are read as
+ * they lie (src/http/plain-frames.ts), the query known by its bytes.
  *
  * A client that completes a `sendSignal` right after subscribing (in the same write) gets no
  * answer at all: the signal is relayed, one frame fewer leaves the server (docs/SIGNALING.md,
@@ -114,6 +99,22 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   /** The last query seen on this socket and its plan: a client sends the same one over and over. */
   let lastQuery: string | undefined;
   let lastPlan: FastPlan | null = null;
+  /** The same for frames read without parsing: the last query's JSON string literal, as bytes. */
+  let lastLiteral: Buffer | undefined;
+  let lastLiteralPlan: FastPlan | null = null;
+  /** The plan of the query whose literal lies at [start, end) of `data`, or null (not one the lane answers). */
+  const planOfLiteral = (data: Buffer, start: number, end: number): FastPlan | null => {
+    if (lastLiteral?.length === end - start && holds(data, start, lastLiteral)) return lastLiteralPlan;
+    let query: unknown;
+    try {
+      query = JSON.parse(data.toString('utf8', start, end));
+    } catch {
+      return null;
+    }
+    if (typeof query !== 'string') return null;
+    lastLiteral = Buffer.from(data.subarray(start, end));
+    return (lastLiteralPlan = options.planOf(query));
+  };
 
   const send = (frame: string) => {
     if (socket.readyState === socket.OPEN) socket.send(frame);
@@ -138,8 +139,8 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     socket.close(4500, 'Internal server error');
   };
 
-  const runMutation = (id: string, plan: FastPlan, args: ExecutionArgs) => {
-    const outcome = sendFast(options.schema, plan, args);
+  /** Answers a `sendSignal` with what the service did: once this read is handled, or once it settles. */
+  const answerSend = (id: string, plan: FastPlan, outcome: MaybePromise<SignalEnvelope | ExecutionResult>) => {
     if (outcome instanceof Promise) return void waitForSend(id, plan, outcome).catch(fail);
     if (due.push({ id, plan, outcome }) === 1) queueMicrotask(answerDue);
   };
@@ -175,6 +176,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     ctx.subscriptions[id] = entry;
     const live = () => ctx.subscriptions[id] === entry;
     const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    const render = signalRenderer(plan);
     const opened = await openSignalSession(options.schema, plan, args, {
       next: (envelope) => {
         if (!live()) return;
@@ -184,7 +186,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
           sendComplete(id);
           return void end();
         }
-        send(`${next}${renderSignal(plan, envelope)}}`);
+        send(`${next}${render(envelope)}}`);
       },
       end: (error) => {
         if (!live()) return;
@@ -222,6 +224,39 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     return true;
   };
 
+  /**
+   * Whether `id` is taken by one of the lane's sends, in which case the socket is closed as
+   * graphql-ws closes it for an id in use (it cannot see the lane's sends in flight).
+   */
+  const refusedAsInUse = (id: string) => {
+    if (!sending.has(id) && isDue(id) < 0) return false;
+    socket.close(4409, `Subscriber for ${id} already exists`);
+    return true;
+  };
+  /** Whether the lane runs `plan` named `name` here (else graphql-ws does, with the same outcome). */
+  const admitted = (plan: FastPlan | null, name: unknown): plan is FastPlan =>
+    !!plan && (name === undefined || name === null || name === plan.operation.name?.value) && options.admits();
+
+  /**
+   * A `sendSignal` read without parsing (src/http/plain-frames.ts), sent as the parsed frame
+   * below would be: false when the frame is left to that path instead, which then reaches the
+   * same outcome the slow way (an id graphql-ws holds, a query or variable it does not plan, a
+   * kind graphql-js would refuse).
+   */
+  const sendRead = (ctx: LaneSocketState, data: Buffer, frame: SendFrame): boolean => {
+    const { id, input } = frame;
+    if (refusedAsInUse(id)) return true;
+    if (id in ctx.subscriptions) return false;
+    const plan = planOfLiteral(data, frame.queryStart, frame.queryEnd);
+    if (!admitted(plan, frame.operationName) || plan.kind !== 'sendSignal' || plan.inputVariable !== frame.variable || !isSignalKind(input.kind)) return false;
+    try {
+      answerSend(id, plan, sendInput(plan, (senderContext ??= options.context()), input as SendSignalInput));
+    } catch (error) {
+      fail(error);
+    }
+    return true;
+  };
+
   return (data: unknown): boolean => {
     if (!acknowledged) {
       const ctx = state();
@@ -234,6 +269,8 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     if (!Buffer.isBuffer(data)) return false;
     const plainId = completeFrameId(data);
     if (plainId !== undefined) return completed(ctx, plainId);
+    const read = readSendFrame(data);
+    if (read && sendRead(ctx, data, read)) return true;
     let message: Message;
     try {
       message = JSON.parse(data.toString('utf8')) as Message;
@@ -244,11 +281,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     const id = message.id;
     if (message.type === 'complete') return completed(ctx, id);
     if (message.type !== 'subscribe') return false;
-    if (sending.has(id) || isDue(id) >= 0) {
-      // What graphql-ws does for an id in use; it cannot see the lane's sends in flight.
-      socket.close(4409, `Subscriber for ${id} already exists`);
-      return true;
-    }
+    if (refusedAsInUse(id)) return true;
     if (!isObject(message.payload) || id in ctx.subscriptions) return false;
     const payload = message.payload as SubscribePayload;
     if (typeof payload.query !== 'string' || !optionalObject(payload.variables) || !optionalObject(payload.extensions)) return false;
@@ -257,13 +290,12 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
       lastQuery = payload.query;
     }
     const plan = lastPlan;
-    const name = payload.operationName;
-    if (!plan || !(name === undefined || name === null || name === plan.operation.name?.value) || !options.admits()) return false;
+    if (!admitted(plan, payload.operationName)) return false;
     const args = { variableValues: (payload.variables ?? undefined) as Record<string, unknown> | undefined } as ExecutionArgs;
     if (plan.kind === 'sendSignal') {
       (args as { contextValue: unknown }).contextValue = senderContext ??= options.context();
       try {
-        runMutation(id, plan, args);
+        answerSend(id, plan, sendFast(options.schema, plan, args));
       } catch (error) {
         fail(error);
       }
