@@ -1,7 +1,6 @@
 import { SignalKind, utf8SizeBeyond, type SignalEnvelope } from './signal.js';
 
 const KINDS: SignalEnvelope['kind'][] = [...Object.values(SignalKind), 'RESYNC'];
-const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
 /** Entries an inbox makes room for at first; it doubles as it fills. */
 const FIRST_CAPACITY = 16;
 /** Bytes of the first payload chunk of an inbox; each next one is twice as large, up to MAX_CHUNK. */
@@ -131,8 +130,9 @@ export class KeptSignals {
     let sender = this.senders.indexOf(from);
     if (sender < 0) sender = this.senders.push(from) - 1;
     this.sender[i] = sender;
-    const kindIndex = KIND_INDEX.get(kind);
-    if (kindIndex === undefined) throw new Error(`not a signal kind: ${kind}`);
+    // A scan of seven: cheaper than hashing the kind, which is nearly always one of the constants itself.
+    const kindIndex = KINDS.indexOf(kind);
+    if (kindIndex < 0) throw new Error(`not a signal kind: ${kind}`);
     this.kind[i] = kindIndex;
     let chunk = this.chunks[this.chunks.length - 1];
     const room = chunk ? chunk.length - this.written : 0;
