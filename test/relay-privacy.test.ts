@@ -111,6 +111,8 @@ describe('a candidate payload checked and rewritten without parsing it', () => {
     'candidate:8 1 udp 1 203.0.113.7 40000 typ relay raddr 198.51.100.23 rport 5 \u2028',
     'andidate:9 1 udp 1 203.0.113.7 40000 typ relay',
     '',
+    'candidate:10 1 udp 1 203.0.113.7 40000 typ relay raddr 198.51.100.23  rport 5',
+    'candidate:11 1 udp 1 203.0.113.7 40000 typ relay raddr 198.51.100.23 rport 5 ',
   ];
   const values = {
     sdpMid: ['0', 'audio', '', null, 0, 'a"b', 'é', undefined],
@@ -164,6 +166,12 @@ describe('a candidate payload checked and rewritten without parsing it', () => {
     expect(plainCandidateEnd(JSON.stringify({ candidate: lines[0] }))).toBeGreaterThan(0);
     expect(plainCandidateEnd(JSON.stringify({ sdpMid: '0', candidate: lines[0] }))).toBe(-1);
     expect(plainCandidateEnd(JSON.stringify({ candidate: lines[0], sdpMid: '0', other: 1 }))).toBe(-1);
+    // Fields spaced otherwise than one space apart: parsed, and split into fields.
+    expect(plainCandidateEnd(JSON.stringify({ candidate: lines[10] }))).toBe(-1);
+    expect(plainCandidateEnd(JSON.stringify({ candidate: lines[11] }))).toBe(-1);
+    expect(payloadToRelay(SignalKind.ICE_CANDIDATE, JSON.stringify({ candidate: lines[10] }), true)).toEqual({
+      payload: JSON.stringify({ candidate: 'candidate:10 1 udp 1 203.0.113.7 40000 typ relay raddr 0.0.0.0 rport 0' }),
+    });
   });
 });
 

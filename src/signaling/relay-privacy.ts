@@ -49,7 +49,7 @@ export function keepRelayOnly(kind: SignalKind, payload: string, parsed?: Candid
  * written as JSON.stringify writes them), built without parsing.
  */
 function plainCandidateToRelay(payload: string, end: number): { payload: string } | { problem: string } {
-  const candidate = relayLine(payload.slice(PLAIN_CANDIDATE_HEAD.length, end));
+  const candidate = singleSpacedRelayLine(payload.slice(PLAIN_CANDIDATE_HEAD.length, end));
   if (candidate === null) return { problem: NOT_RELAY };
   return { payload: `${PLAIN_CANDIDATE_HEAD}${candidate}${payload.slice(end)}` };
 }
@@ -106,7 +106,11 @@ export function sdpLineToRelay(line: string): string | null {
  * splitting it: this runs for every candidate a relay-only patient trickles.
  */
 export function relayLine(candidate: string): string | null {
-  if (OTHER_SPACING.test(candidate)) return relayLineOfFields(candidate);
+  return OTHER_SPACING.test(candidate) ? relayLineOfFields(candidate) : singleSpacedRelayLine(candidate);
+}
+
+/** {@link relayLine} of a candidate whose fields are one space apart, with none before or after them. */
+function singleSpacedRelayLine(candidate: string): string | null {
   // Single spaces only: " typ " finds the first field "typ" that has a field after it (a "typ"
   // that is the last field has no type after it: no relay either).
   let value = 4;

@@ -81,21 +81,25 @@ export function checkPayload(kind: SignalKind, payload: string): { problem: stri
 /** How a candidate payload in the form browsers write it begins (see {@link plainCandidateEnd}). */
 export const PLAIN_CANDIDATE_HEAD = '{"candidate":"';
 
-/** The text of a JSON string in that form, printable ASCII with nothing escaped: no quote, no backslash. */
-const PLAIN_TEXT = '[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*';
+/** The characters of JSON string text in that form, printable ASCII with nothing escaped (no quote, no backslash), but the space. */
+const PLAIN_CHARS = '\\x21\\x23-\\x5b\\x5d-\\x7e';
+const PLAIN_WORD = `[${PLAIN_CHARS}]`;
+/** The text of a JSON string in that form: such characters and spaces. */
+const PLAIN_TEXT = `[\\x20${PLAIN_CHARS}]*`;
 
 /**
- * That form: the candidate first, then any of sdpMid, sdpMLineIndex and usernameFragment in the
- * order browsers write them, each a string, an integer as JSON.stringify writes it, or null.
- * No part can match two ways, so it runs in one pass.
+ * That form: the candidate first, its fields one space apart, then any of sdpMid, sdpMLineIndex
+ * and usernameFragment in the order browsers write them, each a string, an integer as
+ * JSON.stringify writes it, or null. No part can match two ways, so it runs in one pass.
  */
 const PLAIN_CANDIDATE = new RegExp(
-  `^\\{"candidate":"candidate:${PLAIN_TEXT}"(?:,"sdpMid":(?:"${PLAIN_TEXT}"|null))?(?:,"sdpMLineIndex":(?:0|[1-9]\\d{0,8}|null))?(?:,"usernameFragment":(?:"${PLAIN_TEXT}"|null))?\\}$`,
+  `^\\{"candidate":"candidate:${PLAIN_WORD}*(?: ${PLAIN_WORD}+)*"(?:,"sdpMid":(?:"${PLAIN_TEXT}"|null))?(?:,"sdpMLineIndex":(?:0|[1-9]\\d{0,8}|null))?(?:,"usernameFragment":(?:"${PLAIN_TEXT}"|null))?\\}$`,
 );
 
 /**
  * Where the candidate string of an ICE_CANDIDATE payload ends (the index of its closing quote),
- * when the payload is an RTCIceCandidateInit written the way browsers write it,
+ * when the payload is an RTCIceCandidateInit written the way browsers write it (its candidate
+ * string's fields one space apart, with none before or after them),
  * `JSON.stringify(candidate.toJSON())`: see {@link PLAIN_CANDIDATE}. Such a payload passes
  * {@link checkPayload}, and JSON.stringify of what JSON.parse makes of it gives it back
  * unchanged, so the relay reads it without parsing. -1 for anything else, which is parsed.
