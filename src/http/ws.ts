@@ -137,9 +137,10 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
     });
     // Frames the lane takes never reach graphql-ws's listener; this runs before it.
     const emit = socket.emit;
-    socket.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]) {
-      if (event === 'message' && lane(args[0])) return true;
-      return emit.call(this, event, ...args);
+    socket.emit = function (this: WebSocket, event: string | symbol, data?: unknown) {
+      if (event === 'message' && lane(data)) return true;
+      // Passed on as given, with no array made per frame.
+      return emit.apply(this, arguments as unknown as Parameters<WebSocket['emit']>);
     } as WebSocket['emit'];
   });
 
