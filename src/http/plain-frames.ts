@@ -60,7 +60,13 @@ function literalEnd(data: Uint8Array, at: number): number {
   return -1;
 }
 
-const latin1 = (data: Buffer, start: number, end: number) => data.toString('latin1', start, end);
+/**
+ * Buffer's own decoders, which `toString(encoding, start, end)` calls after checking its
+ * arguments; the readers here have checked the bounds already.
+ */
+type Slices = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+const latin1 = (data: Buffer, start: number, end: number) => (data as unknown as Slices).latin1Slice(start, end);
+const utf8 = (data: Buffer, start: number, end: number) => (data as unknown as Slices).utf8Slice(start, end);
 
 const COMPLETE_HEAD = bytes('{"id":"');
 const COMPLETE_TAIL = bytes('","type":"complete"}');
@@ -178,7 +184,7 @@ export function readSendFrame(data: Buffer): SendFrame | undefined {
   if (!holds(data, payloadEnd, SUBSCRIBE_TAIL) || data[payloadStart] !== QUOTE || data[payloadEnd - 1] !== QUOTE || payloadEnd - payloadStart < 2) return undefined;
   let payload: unknown;
   try {
-    payload = JSON.parse(data.toString('utf8', payloadStart, payloadEnd));
+    payload = JSON.parse(utf8(data, payloadStart, payloadEnd));
   } catch {
     return undefined;
   }

@@ -144,6 +144,29 @@ export function sentResult(plan: FastPlan, envelope: SignalEnvelope): ExecutionR
   return shape(plan, { seq: envelope.seq, toParticipantId: envelope.to, __typename: 'SendSignalResult' });
 }
 
+const sentRenderers = new WeakMap<FastPlan, (e: SignalEnvelope) => string>();
+
+/** The JSON of {@link sentResult}, written straight from the envelope (the signaling lane's answer to a send). */
+export function renderSent(plan: FastPlan, envelope: SignalEnvelope): string {
+  let render = sentRenderers.get(plan);
+  if (!render) {
+    const parts = plan.select.map(([key, name], i) => {
+      const head = `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+      if (name === 'seq') return (e: SignalEnvelope) => `${head}${e.seq}`;
+      if (name === 'toParticipantId') return (e: SignalEnvelope) => `${head}${JSON.stringify(e.to)}`;
+      return () => `${head}"SendSignalResult"`;
+    });
+    const head = `{"data":{${JSON.stringify(plan.responseKey)}:{`;
+    render = (e) => {
+      let json = head;
+      for (const part of parts) json += part(e);
+      return `${json}}}}`;
+    };
+    sentRenderers.set(plan, render);
+  }
+  return render(envelope);
+}
+
 export async function executeFast(schema: GraphQLSchema, plan: FastPlan, args: ExecutionArgs): Promise<ExecutionResult> {
   const outcome = await sendFast(schema, plan, args);
   return 'seq' in outcome ? sentResult(plan, outcome) : outcome;

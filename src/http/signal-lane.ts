@@ -5,7 +5,7 @@ import type { SignalEnvelope } from '../signaling/signal.js';
 import type { SendSignalInput } from '../services/signaling.service.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 import { completeFrameId, holds, readSendFrame, type SendFrame } from './plain-frames.js';
-import { isSignalKind, openSignalSession, sendFast, sendInput, sentResult, signalRenderer, type FastPlan } from './signal-fast-path.js';
+import { isSignalKind, openSignalSession, renderSent, sendFast, sendInput, signalRenderer, type FastPlan } from './signal-fast-path.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
@@ -126,7 +126,8 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const sendComplete = (id: string) => send(`{"id":${JSON.stringify(id)},"type":"complete"}`);
   /** The answer to a `sendSignal`: its result (the envelope shaped, or the errors), then `complete`. */
   const answer = (id: string, plan: FastPlan, outcome: SignalEnvelope | ExecutionResult) => {
-    sendResult(id, 'seq' in outcome ? sentResult(plan, outcome) : outcome);
+    if ('seq' in outcome) send(`{"id":${JSON.stringify(id)},"type":"next","payload":${renderSent(plan, outcome)}}`);
+    else sendResult(id, outcome);
     sendComplete(id);
   };
   const asGraphQLError = (error: unknown) => {
@@ -164,46 +165,56 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
       ended = true;
       await stop?.();
     };
+    /**
+     * Whether this stream still holds its id among graphql-ws's operations: until the lane takes
+     * it out, or its return() runs (the client completed it, or the socket closed). Kept here
+     * rather than looked up by id on every delivery.
+     */
+    let live = true;
+    const unregister = () => {
+      live = false;
+      delete ctx.subscriptions[id];
+    };
     // What graphql-ws's cleanup (socket closed) and `complete` see: a stream whose return() ends the session.
     const entry: AsyncIterableIterator<never> = {
       next: async () => ({ value: undefined, done: true }),
       return: async () => {
+        live = false;
         await end();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]: () => entry,
     };
     ctx.subscriptions[id] = entry;
-    const live = () => ctx.subscriptions[id] === entry;
     const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     const render = signalRenderer(plan);
     const opened = await openSignalSession(options.schema, plan, args, {
       next: (envelope) => {
-        if (!live()) return;
+        if (!live) return;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           // The client is not reading: end the stream rather than buffer without bound; it resumes with afterSeq.
-          delete ctx.subscriptions[id];
+          unregister();
           sendComplete(id);
           return void end();
         }
         send(`${next}${render(envelope)}}`);
       },
       end: (error) => {
-        if (!live()) return;
-        delete ctx.subscriptions[id];
+        if (!live) return;
+        unregister();
         if (error === undefined) return sendComplete(id);
         send(`{"id":${JSON.stringify(id)},"type":"error","payload":${JSON.stringify(options.format([asGraphQLError(error)]))}}`);
       },
     });
     if (typeof opened !== 'function') {
-      if (!live()) return;
-      delete ctx.subscriptions[id];
+      if (!live) return;
+      unregister();
       sendResult(id, opened);
       return sendComplete(id);
     }
     stop = opened;
     // Completed (or the socket closed, or it overflowed) while it was opening: end it now.
-    if (ended || !live()) await stop();
+    if (ended || !live) await stop();
   };
 
   /** graphql-ws's handling of `complete`: forget the operation, and end it if it is a stream. */
