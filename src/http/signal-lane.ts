@@ -1,4 +1,5 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import type { SignalEnvelope } from '../signaling/signal.js';
@@ -84,7 +85,9 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const due: { id: string; plan: FastPlan; outcome: SignalEnvelope | ExecutionResult }[] = [];
   const answerDue = () => {
     try {
-      for (const { id, plan, outcome } of due) answer(id, plan, outcome);
+      together(() => {
+        for (const { id, plan, outcome } of due) answer(id, plan, outcome);
+      });
     } catch (error) {
       fail(error);
     } finally {
@@ -119,6 +122,16 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   const send = (frame: string) => {
     if (socket.readyState === socket.OPEN) socket.send(frame);
   };
+  /** Runs `write` with the socket corked: the frames it sends leave in one write. */
+  const together = (write: () => void) => {
+    const tcp = (socket as unknown as { _socket?: Socket })._socket;
+    tcp?.cork();
+    try {
+      write();
+    } finally {
+      tcp?.uncork();
+    }
+  };
   const sendResult = (id: string, result: ExecutionResult) => {
     const payload = result.errors ? { ...result, errors: options.format(result.errors) } : result;
     send(`{"id":${JSON.stringify(id)},"type":"next","payload":${JSON.stringify(payload)}}`);
@@ -152,7 +165,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     try {
       const outcome = await sent;
       // Completed by the client meanwhile (an unacknowledged send): nothing is answered.
-      if (sending.get(id) === token) answer(id, plan, outcome);
+      if (sending.get(id) === token) together(() => answer(id, plan, outcome));
     } finally {
       if (sending.get(id) === token) sending.delete(id);
     }
@@ -209,8 +222,10 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     if (typeof opened !== 'function') {
       if (!live) return;
       unregister();
-      sendResult(id, opened);
-      return sendComplete(id);
+      return together(() => {
+        sendResult(id, opened);
+        sendComplete(id);
+      });
     }
     stop = opened;
     // Completed (or the socket closed, or it overflowed) while it was opening: end it now.

@@ -5,7 +5,6 @@ import { executeFast, planFor, subscribeFast, type FastPlan } from './signal-fas
 import { signalLane, type LaneSocketState } from './signal-lane.js';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { Socket } from 'node:net';
 import type { TokenVerifier } from '../auth/jwt.js';
 import { assertServiceScope } from '../auth/service-scope.js';
 import { Role } from '../entities/enums.js';
@@ -38,32 +37,19 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
  * graphql-ws waits for each frame to be written before it sends the next. This hands frames to
- * `ws` without waiting, and corks the TCP socket from the first frame until the microtasks queued
- * by then have run: frames sent in one synchronous run leave in one write. That covers the
- * deliveries of one read (a burst from one sender) and the lane's `next` and `complete` of a
- * mutation. graphql-ws's own frames after an `await` may take a write each; those are not the
- * hot path. The cork does not last until the end of the event-loop turn: a turn that handles
- * reads from many sockets would hold every delivery until the last was processed, and that was
- * most of the p99 (bench/README.md). A failed write still surfaces as the socket's error or close.
+ * `ws` without waiting: each leaves at once, in order. Frames known to go together are corked
+ * into one write where they are sent (the signaling lane's `next` and `complete`). Deliveries are
+ * not held back to share a write: a cork kept until the microtasks of the read had run saved no
+ * write in the bench, and paired against this its CPU per signal was the same within the noise
+ * (bench/README.md, fifteenth session). A failed write still surfaces as the socket's error or close.
  */
-function coalesceWrites(socket: WebSocket): void {
-  const tcp = (socket as unknown as { _socket?: Socket })._socket;
-  if (!tcp) return;
-  const send = socket.send.bind(socket) as (data: unknown, cb?: (error?: Error) => void) => void;
-  let corked = false;
+function sendWithoutWaiting(socket: WebSocket): void {
+  const send = socket.send.bind(socket) as (data: unknown) => void;
   // ws's send(data, options?, callback?): the callback is the last function given, if any.
   socket.send = ((data: unknown, options?: unknown, cb?: unknown) => {
-    const callback = typeof options === 'function' ? options : typeof cb === 'function' ? cb : undefined;
-    if (!corked) {
-      corked = true;
-      tcp.cork();
-      queueMicrotask(() => {
-        corked = false;
-        tcp.uncork();
-      });
-    }
     send(data);
-    callback?.();
+    if (typeof options === 'function') options();
+    else if (typeof cb === 'function') cb();
   }) as WebSocket['send'];
 }
 
@@ -118,7 +104,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
   // graphql-ws's state of each socket, once it has one (onConnect), for the signaling lane.
   const states = new WeakMap<WebSocket, LaneSocketState & { extra: SocketState & Extra }>();
   wsServer.on('connection', (socket: WebSocket) => {
-    coalesceWrites(socket);
+    sendWithoutWaiting(socket);
     const state = () => states.get(socket);
     /** The socket's viewer, set once by onConnect. */
     let viewer: Viewer | undefined;
