@@ -12,7 +12,7 @@ import { createTokenVerifier } from './auth/jwt.js';
 import { assertServiceScope } from './auth/service-scope.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Config } from './config.js';
-import type { Context } from './context.js';
+import { RequestContext, type Context, type ContextServices } from './context.js';
 import { devSecret } from './db/dev-secrets.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { openOrm, type Orm } from './db/orm.js';
@@ -167,20 +167,8 @@ async function start(
   const schema = await buildAppSchema({ get: (cls) => instances.get(cls) });
   useFastSignalsResolver(schema);
 
-  // The entity manager and loaders are made on first use: a signal sent over the socket needs neither.
-  const contextFor = (viewer: Viewer | null, deviceId: string | null, request: RequestMeta): Context => {
-    let fork: EntityManager | undefined;
-    let loaders: Loaders | undefined;
-    return {
-      viewer, deviceId, request, live, signaling, quality,
-      get em() {
-        return (fork ??= em());
-      },
-      get loaders() {
-        return (loaders ??= createLoaders(this.em));
-      },
-    };
-  };
+  const services: ContextServices = { live, signaling, quality, fork: em, loaders: createLoaders };
+  const contextFor = (viewer: Viewer | null, deviceId: string | null, request: RequestMeta): Context => new RequestContext(services, viewer, deviceId, request);
   const requestMeta = (req: IncomingMessage): RequestMeta => {
     const given = req.headers['x-request-id'];
     return {

@@ -19,7 +19,9 @@ import { MessageType, parseMessage, stringifyMessage } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import type * as BootstrapModule from '../../src/bootstrap.js';
 import type * as ConfigModule from '../../src/config.js';
-import type { Context } from '../../src/context.js';
+import type * as ContextModule from '../../src/context.js';
+import type { Context, ContextServices } from '../../src/context.js';
+import type { Viewer } from '../../src/auth/viewer.js';
 import type * as EnumsModule from '../../src/entities/enums.js';
 import type * as DepthLimitModule from '../../src/http/depth-limit.js';
 import type * as LoggerModule from '../../src/logger.js';
@@ -71,6 +73,7 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
   const load = <T>(module: string) => importBuilt<T>(buildDir, module);
   const { bootstrap } = await load<typeof BootstrapModule>('bootstrap.js');
   const { loadConfig } = await load<typeof ConfigModule>('config.js');
+  const { RequestContext } = await load<typeof ContextModule>('context.js');
   const { Role } = await load<typeof EnumsModule>('entities/enums.js');
   const { depthLimit } = await load<typeof DepthLimitModule>('http/depth-limit.js');
   const { createLogger } = await load<typeof LoggerModule>('logger.js');
@@ -117,15 +120,18 @@ async function measureHotPath(buildDir: string, adminDatabaseUrl: string, iterat
     const live = new LiveEventsService(pubsub, audit);
 
     const viewer = { id: call.callerId, role: Role.PROVIDER, name: call.callerId };
+    // Quality is not on the signaling hot path.
+    const services: ContextServices = { live, signaling, quality: undefined as never, fork: em, loaders: createLoaders };
+    const contextOf = (who: Viewer): Context => new RequestContext(services, who, `dev-${who.id}`, { ip: '127.0.0.1', requestId: randomUUID() });
+    // The entity manager and loaders made at once, as a context of graphql-js's execution makes them.
     const contextFor = (): Context => {
-      const fork = em();
-      return { em: fork, viewer, deviceId: `dev-${call.callerId}`, request: { ip: '127.0.0.1', requestId: randomUUID() }, loaders: createLoaders(fork), live, signaling,
-        // Not on the signaling hot path.
-        quality: undefined as never };
+      const context = contextOf(viewer);
+      void context.loaders;
+      return context;
     };
     const ctx = contextFor();
     // The callee is a patient: with TURN configured their candidates pass the relay-only filter.
-    const patientCtx: Context = { ...contextFor(), viewer: { id: call.calleeId, role: Role.PATIENT, name: call.calleeId }, deviceId: `dev-${call.calleeId}` };
+    const patientCtx = contextOf({ id: call.calleeId, role: Role.PATIENT, name: call.calleeId });
     if (!ice.relayOnly(patientCtx.viewer!)) throw new Error('expected TURN to be configured, so that patients are relay-only');
     const payload = candidatePayload(12_345, marker(1, 1234.5));
     const variables = { input: { callId: call.callId, kind: 'ICE_CANDIDATE', payload } };
