@@ -40,6 +40,13 @@ export interface LaneOptions {
  */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** A send relayed or refused at once, whose answer is written once the read is handled. */
+interface DueAnswer {
+  id: string;
+  plan: FastPlan;
+  outcome: SignalEnvelope | ExecutionResult;
+}
+
 type Message = { type?: unknown; id?: unknown; payload?: unknown };
 type SubscribePayload = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
 
@@ -82,22 +89,36 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
    * never answered (an unacknowledged send). Nearly every signal goes this way, with no promise
    * and no map entry of its own.
    */
-  const due: { id: string; plan: FastPlan; outcome: SignalEnvelope | ExecutionResult }[] = [];
+  const due: (DueAnswer | undefined)[] = [];
+  /**
+   * How many of `due` are waiting: the array keeps its room from one read to the next (emptying
+   * it by its length would give its storage up, and the next read's first send grow it anew).
+   */
+  let dueCount = 0;
   const answerDue = () => {
     try {
       together(() => {
-        for (const { id, plan, outcome } of due) answer(id, plan, outcome);
+        for (let i = 0; i < dueCount; i++) {
+          const { id, plan, outcome } = due[i]!;
+          answer(id, plan, outcome);
+        }
       });
     } catch (error) {
       fail(error);
     } finally {
       // Emptied whatever happened: the next send queues the next answer.
-      due.length = 0;
+      for (let i = 0; i < dueCount; i++) due[i] = undefined;
+      dueCount = 0;
     }
   };
   const isDue = (id: string) => {
-    for (let i = 0; i < due.length; i++) if (due[i]!.id === id) return i;
+    for (let i = 0; i < dueCount; i++) if (due[i]!.id === id) return i;
     return -1;
+  };
+  /** Takes the answer due at `at` out, keeping the others in their order. */
+  const dropDue = (at: number) => {
+    for (let i = at + 1; i < dueCount; i++) due[i - 1] = due[i];
+    due[--dueCount] = undefined;
   };
   /** The last query seen on this socket and its plan: a client sends the same one over and over. */
   let lastQuery: string | undefined;
@@ -156,7 +177,8 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   /** Answers a `sendSignal` with what the service did: once this read is handled, or once it settles. */
   const answerSend = (id: string, plan: FastPlan, outcome: MaybePromise<SignalEnvelope | ExecutionResult>) => {
     if (outcome instanceof Promise) return void waitForSend(id, plan, outcome).catch(fail);
-    if (due.push({ id, plan, outcome }) === 1) queueMicrotask(answerDue);
+    due[dueCount++] = { id, plan, outcome };
+    if (dueCount === 1) queueMicrotask(answerDue);
   };
 
   const waitForSend = async (id: string, plan: FastPlan, sent: Promise<SignalEnvelope | ExecutionResult>) => {
@@ -245,7 +267,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   /** A `complete` for `id`: an answer due or a send in flight is dropped, else graphql-ws's handling. */
   const completed = (ctx: LaneSocketState, id: string) => {
     const at = isDue(id);
-    if (at >= 0) due.splice(at, 1);
+    if (at >= 0) dropDue(at);
     else if (!sending.delete(id)) complete(ctx, id);
     return true;
   };
