@@ -34,7 +34,7 @@ import { CallQueryService } from './services/call-query.service.js';
 import { CallTimers } from './services/call-timers.service.js';
 import { CallService } from './services/call.service.js';
 import { LiveEventsService } from './services/live-events.service.js';
-import { createLoaders, type Loaders } from './services/loaders.js';
+import { createLoaders } from './services/loaders.js';
 import { UserService } from './services/user.service.js';
 import { CallChanger } from './services/call-change.js';
 import { IceService } from './services/ice.service.js';

@@ -32,10 +32,7 @@ export interface Context {
 }
 
 /** What every context of one running service shares: its services, and how it makes an entity manager and loaders. */
-export interface ContextServices {
-  live: LiveEventsService;
-  signaling: SignalingService;
-  quality: QualityService;
+export interface ContextServices extends Pick<Context, 'live' | 'signaling' | 'quality'> {
   /** A fresh fork of the ORM's entity manager. */
   fork(): EntityManager;
   loaders(em: EntityManager): Loaders;
