@@ -15,7 +15,7 @@ import { pairedMode } from './modes/paired.mode.js';
 import { profileMode } from './modes/profile.mode.js';
 import { rampMode } from './modes/ramp.mode.js';
 import { startRawWs } from './targets/raw-ws.target.js';
-import { startService } from './targets/service.target.js';
+import { startFlags, startService } from './targets/service.target.js';
 import { startSocketIo } from './targets/socketio.target.js';
 import { startProtocolFloor } from './targets/protocol-floor.target.js';
 import type { Target } from './targets/target.js';
@@ -113,7 +113,7 @@ if (args.help) {
 
 environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
-  BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process
+  BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process (after npm start's own)
   BENCH_SERVICE_B_NODE_ARGS='--max-semi-space-size=8'  the same, for the service-b target only
   BENCH_SERVICE_B_REF=HEAD~1                           the service-b target runs src/ of this git revision (an A/B of code)
   BENCH_FLOOR_B_ENV='{"FLOOR_FEATURES":"log"}'         environment of the protocol-floor-b target (the floor with
@@ -161,10 +161,14 @@ process.once('SIGINT', () => abort('interrupted'));
 process.once('SIGTERM', () => abort('terminated'));
 setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}`), num('max-minutes') * 60_000).unref();
 
-/** Flags every server's node gets (BENCH_NODE_ARGS), the service's own (BENCH_SERVICE_NODE_ARGS) after them. */
+/**
+ * Flags every server's node gets (BENCH_NODE_ARGS); the service's then get the flags `npm start`
+ * gives it (package.json), then BENCH_SERVICE_NODE_ARGS (or BENCH_SERVICE_B_NODE_ARGS), which may
+ * override them (V8 takes the last of a flag).
+ */
 const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const flagsOf = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
-const serviceNodeArgs = [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
+const serviceNodeArgs = [...everyNodeArgs, ...startFlags(), ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
 /** The environment of the protocol-floor-b target (BENCH_FLOOR_B_ENV, JSON), e.g. FLOOR_FEATURES. */
 const floorBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_FLOOR_B_ENV ?? '{}') as Record<string, string>;
 const starters: Record<string, () => Promise<Target>> = {
@@ -174,7 +178,7 @@ const starters: Record<string, () => Promise<Target>> = {
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
   'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
-  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startFlags(), ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
 };
 
 const run: BenchRun = {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawnServer, type ChildServer } from '../lib/child.js';
 import { createDatabase } from '../lib/database.js';
 import { tempDir } from '../lib/temp-dirs.js';
@@ -14,6 +15,17 @@ export interface ServiceOptions {
   acknowledgeAll?: boolean;
   /** Node flags of the service's process (bench/signaling.ts: BENCH_NODE_ARGS, then BENCH_SERVICE_NODE_ARGS). */
   nodeArgs?: string[];
+}
+
+/**
+ * The node flags `npm start` gives the service (package.json's start script, `node <flags>
+ * dist/main.js`): the bench runs it with the same ones, before any of its own.
+ */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const flags = /\bnode((?: --\S+)*) dist\/main\.js\b/.exec(start);
+  if (!flags) throw new Error(`package.json's start script does not run "node [flags] dist/main.js": ${start}`);
+  return flags[1]!.split(' ').filter(Boolean);
 }
 
 /** The service's environment for the bench: production mode, its own database, a signal limit the bench stays under. */
