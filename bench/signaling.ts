@@ -168,7 +168,8 @@ setTimeout(() => abort(`still running after --max-minutes ${args['max-minutes']}
  */
 const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const flagsOf = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
-const serviceNodeArgs = [...everyNodeArgs, ...startFlags(), ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
+const startNodeArgs = startFlags();
+const serviceNodeArgs = [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
 /** The environment of the protocol-floor-b target (BENCH_FLOOR_B_ENV, JSON), e.g. FLOOR_FEATURES. */
 const floorBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_FLOOR_B_ENV ?? '{}') as Record<string, string>;
 const starters: Record<string, () => Promise<Target>> = {
@@ -178,7 +179,7 @@ const starters: Record<string, () => Promise<Target>> = {
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
   'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
-  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startFlags(), ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
 };
 
 const run: BenchRun = {
