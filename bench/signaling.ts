@@ -115,6 +115,7 @@ environment (for experiments on the service alone):
   BENCH_SERVICE_ENV='{"RECONNECT_WINDOW_MS":"1000"}'   extra environment of the service's process (JSON)
   BENCH_SERVICE_NODE_ARGS='--trace-gc --trace-gc-nvp'  extra node/V8 flags of the service's process (after npm start's own)
   BENCH_SERVICE_B_NODE_ARGS='--max-semi-space-size=8'  the same, for the service-b target only
+  BENCH_SERVICE_B_ENV='{"TIMER_POLL_INTERVAL_MS":"5000"}'  extra environment of the service-b target only (JSON, after BENCH_SERVICE_ENV)
   BENCH_SERVICE_B_REF=HEAD~1                           the service-b target runs src/ of this git revision (an A/B of code)
   BENCH_FLOOR_B_ENV='{"FLOOR_FEATURES":"log"}'         environment of the protocol-floor-b target (the floor with
                                                        knobs of bench/servers/protocol-floor.server.ts)
@@ -172,6 +173,8 @@ const startNodeArgs = startFlags();
 const serviceNodeArgs = [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
 /** The environment of the protocol-floor-b target (BENCH_FLOOR_B_ENV, JSON), e.g. FLOOR_FEATURES. */
 const floorBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_FLOOR_B_ENV ?? '{}') as Record<string, string>;
+/** Extra environment of the service-b target only (BENCH_SERVICE_B_ENV, JSON): an A/B of configuration. */
+const serviceBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_SERVICE_B_ENV ?? '{}') as Record<string, string>;
 const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(everyNodeArgs),
   socketio: () => startSocketIo(everyNodeArgs),
@@ -179,7 +182,7 @@ const starters: Record<string, () => Promise<Target>> = {
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
   'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
-  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')] }),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')], env: serviceBEnv() }),
 };
 
 const run: BenchRun = {

@@ -15,6 +15,8 @@ export interface ServiceOptions {
   acknowledgeAll?: boolean;
   /** Node flags of the service's process (bench/signaling.ts: BENCH_NODE_ARGS, then BENCH_SERVICE_NODE_ARGS). */
   nodeArgs?: string[];
+  /** Environment on top of {@link serviceEnv}'s (BENCH_SERVICE_B_ENV, for service-b). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   const data = await tempDir('vw-calls-bench-');
   let server: ChildServer;
   try {
-    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs, env: serviceEnv(database.url, data.dir) });
+    server = await spawnServer('service.server.ts', { args: [options.buildDir], nodeArgs: options.nodeArgs, env: { ...serviceEnv(database.url, data.dir), ...options.env } });
   } catch (error) {
     await database.drop();
     await data.remove();
