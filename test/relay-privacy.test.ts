@@ -215,3 +215,36 @@ describe('an SDP description rewritten without splitting it', () => {
     expect(sdpToRelay(sdp)).toBe(sdp);
   });
 });
+
+describe('connection, rtcp and origin addresses blanked without regular expressions', () => {
+  // The model: the rules as regular expressions, which sdpLineToRelay used before.
+  const model = (line: string): string => {
+    if (/^c=IN IP[46] /.test(line)) return line.replace(/^c=IN IP([46]) \S+/, (_m, v) => `c=IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
+    if (line.startsWith('a=rtcp:')) return line.replace(/ IN IP([46]) \S+/, (_m, v) => ` IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
+    if (line.startsWith('o=')) return line.replace(/ IN IP([46]) \S+$/, (_m, v) => ` IN IP${v} ${v === '6' ? '::1' : '127.0.0.1'}`);
+    return line;
+  };
+  const { next, pick } = generator(20261207);
+  const heads = ['c=IN IP4 ', 'c=IN IP6 ', 'c=IN IP', 'c=IN IPX ', 'a=rtcp:9', 'a=rtcp:9 ', 'o=- 1 2', 'o=', 'a=mid:0 '];
+  const parts = [' IN IP4 ', ' IN IP6 ', ' IN IP', ' IN IP5 ', ' IN IP4', '198.51.100.23', '2001:db8::1', '224.2.1.1/127', 'x', '', ' ', '  ', '\t', '\u00a0', '\u2003', '\ufeff'];
+
+  it('gives what the regular expressions give for any line', () => {
+    let changed = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let line = pick(heads);
+      for (let count = Math.floor(next() * 6); count > 0; count--) line += pick(parts);
+      const expected = model(line);
+      if (expected !== line) changed++;
+      expect(sdpLineToRelay(line), JSON.stringify(line)).toBe(expected);
+    }
+    expect(changed).toBeGreaterThan(1_500);
+  });
+
+  it('blanks the address the way a browser writes each line', () => {
+    expect(sdpLineToRelay('c=IN IP4 198.51.100.23')).toBe('c=IN IP4 0.0.0.0');
+    expect(sdpLineToRelay('c=IN IP6 2001:db8::1')).toBe('c=IN IP6 ::');
+    expect(sdpLineToRelay('a=rtcp:9 IN IP4 198.51.100.23')).toBe('a=rtcp:9 IN IP4 0.0.0.0');
+    expect(sdpLineToRelay('o=- 4611731400430051336 2 IN IP4 198.51.100.23')).toBe('o=- 4611731400430051336 2 IN IP4 127.0.0.1');
+    expect(sdpLineToRelay('o=- 1 1 IN IP6 2001:db8::1')).toBe('o=- 1 1 IN IP6 ::1');
+  });
+});

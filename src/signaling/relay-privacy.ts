@@ -93,9 +93,44 @@ export function sdpLineToRelay(line: string): string | null {
     return kept === null ? null : `a=${kept}`;
   }
   // Connection data and the origin line can carry the sender's own address too: blank them.
-  if (/^c=IN IP[46] /.test(line)) return line.replace(/^c=IN IP([46]) \S+/, (_m, v) => `c=IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
-  if (line.startsWith('a=rtcp:')) return line.replace(/ IN IP([46]) \S+/, (_m, v) => ` IN IP${v} ${v === '6' ? '::' : '0.0.0.0'}`);
-  if (line.startsWith('o=')) return line.replace(/ IN IP([46]) \S+$/, (_m, v) => ` IN IP${v} ${v === '6' ? '::1' : '127.0.0.1'}`);
+  if (line.startsWith('c=IN IP')) return addressBlanked(line, 'c=IN IP'.length - ' IN IP'.length, 'here');
+  if (line.startsWith('a=rtcp:')) return addressBlanked(line, line.indexOf(' IN IP'), 'any');
+  if (line.startsWith('o=')) return addressBlanked(line, line.lastIndexOf(' IN IP'), 'last');
+  return line;
+}
+
+/** The address put in place of a relay-only sender's own, by IP version: c= and a=rtcp lines. */
+const UNSPECIFIED = { '4': '0.0.0.0', '6': '::' } as const;
+/** The same for the origin line (o=), whose address must be a unicast one. */
+const LOOPBACK = { '4': '127.0.0.1', '6': '::1' } as const;
+
+/** Whether the UTF-16 code unit is whitespace as a regular expression's `\s` has it. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029
+    || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/**
+ * `line` with the address of its ` IN IP4 ` or ` IN IP6 ` at `at` (the index of that space)
+ * blanked: the run of non-whitespace after it. `here`: the one at `at` only (the connection line,
+ * `c=IN IP4 <address>`); `any`: the first such address from `at` on (a=rtcp lines); `last`: the
+ * one at `at` only, and only if it ends the line (the origin line, whose address is its last field,
+ * `at` being the last ` IN IP` of the line). A line with none is returned as it is. Written with indexes,
+ * not a regular expression replaced through a function, which V8 runs in its runtime: this runs
+ * on every description a relay-only patient sends.
+ */
+function addressBlanked(line: string, at: number, which: 'here' | 'any' | 'last'): string {
+  for (; at >= 0; at = which === 'any' ? line.indexOf(' IN IP', at + 1) : -1) {
+    const version = line[at + 6];
+    const start = at + 8;
+    if ((version !== '4' && version !== '6') || line.charCodeAt(at + 7) !== 0x20 || start >= line.length || isSpace(line.charCodeAt(start))) continue;
+    let end = start + 1;
+    while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
+    if (which === 'last' && end < line.length) return line;
+    return `${line.slice(0, start)}${(which === 'last' ? LOOPBACK : UNSPECIFIED)[version]}${line.slice(end)}`;
+  }
   return line;
 }
 
