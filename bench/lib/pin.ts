@@ -7,13 +7,32 @@ import { availableParallelism } from 'node:os';
  * wakes the generator onto the server's own core (a synchronous wake-up) and it runs there,
  * preempting the server, while the other core idles; how often that happens differs from server
  * to server (bench/README.md, twelfth session). Clients of a real deployment are not on the
- * server's machine. PostgreSQL is left where the kernel puts it.
+ * server's machine. The PostgreSQL backends serving a server's own database are pinned with
+ * the generator (since the eighteenth session): in a deployment the database has a machine of its
+ * own, and on the server's core its background statements preempted the service and set its p99
+ * (bench/README.md). The rest of PostgreSQL is left where the kernel puts it.
  */
 export const pinning: { generator?: string; server?: string } = {};
 
 /** Pins every thread of `pid` to `cpus` (a taskset list such as `1` or `2-3`); later threads inherit it. */
 export function pinProcess(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * Pins the PostgreSQL backends `pids` (those serving a server's own database) to the generator's
+ * CPUs, when the bench pins at all. A backend that ended meanwhile is skipped; one that starts
+ * later runs where the kernel puts it until the next step pins it.
+ */
+export function pinDatabaseBackends(pids: Iterable<number>): void {
+  if (!pinning.generator) return;
+  for (const pid of pids) {
+    try {
+      pinProcess(pid, pinning.generator);
+    } catch {
+      // It ended while we looked.
+    }
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallLink, Target } from '../targets/target.js';
 import { candidatePayload, marker, offerPayload, readMarker } from './payloads.js';
+import { pinDatabaseBackends } from './pin.js';
 import { machineBusyMicros, postgresCpuBetween, postgresCpuByPid, processUsage } from './proc.js';
 import { percentile, sortSamples } from './stats.js';
 
@@ -134,6 +135,7 @@ export async function runStep(target: Target, links: CallLink[], recorder: Recor
   const refusedBefore = target.sendErrors().count;
   const dbCpu = async () => (target.database ? postgresCpuByPid(target.database) : undefined);
   const db0 = await dbCpu();
+  if (db0) pinDatabaseBackends(db0.keys());
   target.server.resetPauses();
   const server0 = await processUsage(target.server.pid);
   const machine0 = await machineBusyMicros();
