@@ -171,18 +171,19 @@ const everyNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ??
 const flagsOf = (variable: string) => process.env[variable]?.split(' ').filter(Boolean) ?? [];
 const startNodeArgs = startFlags();
 const serviceNodeArgs = [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_NODE_ARGS')];
-/** The environment of the protocol-floor-b target (BENCH_FLOOR_B_ENV, JSON), e.g. FLOOR_FEATURES. */
-const floorBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_FLOOR_B_ENV ?? '{}') as Record<string, string>;
-/** Extra environment of the service-b target only (BENCH_SERVICE_B_ENV, JSON): an A/B of configuration. */
-const serviceBEnv = (): Record<string, string> => JSON.parse(process.env.BENCH_SERVICE_B_ENV ?? '{}') as Record<string, string>;
+/**
+ * The environment a variable holds as JSON: BENCH_FLOOR_B_ENV for the protocol-floor-b target
+ * (FLOOR_FEATURES, say), BENCH_SERVICE_B_ENV for service-b only (an A/B of configuration).
+ */
+const envOf = (variable: string): Record<string, string> => JSON.parse(process.env[variable] ?? '{}') as Record<string, string>;
 const starters: Record<string, () => Promise<Target>> = {
   'raw-ws': () => startRawWs(everyNodeArgs),
   socketio: () => startSocketIo(everyNodeArgs),
   'protocol-floor': () => startProtocolFloor(everyNodeArgs),
   service: () => startService({ adminDatabaseUrl, buildDir: build!.dir, nodeArgs: serviceNodeArgs }),
   'service-acked': () => startService({ adminDatabaseUrl, buildDir: build!.dir, acknowledgeAll: true, nodeArgs: serviceNodeArgs }),
-  'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, floorBEnv(), 'graphql-ws protocol floor, B environment'),
-  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')], env: serviceBEnv() }),
+  'protocol-floor-b': () => startProtocolFloor(everyNodeArgs, envOf('BENCH_FLOOR_B_ENV'), 'graphql-ws protocol floor, B environment'),
+  'service-b': () => startService({ adminDatabaseUrl, buildDir: (buildB ?? build)!.dir, nodeArgs: [...everyNodeArgs, ...startNodeArgs, ...flagsOf('BENCH_SERVICE_B_NODE_ARGS')], env: envOf('BENCH_SERVICE_B_ENV') }),
 };
 
 const run: BenchRun = {
