@@ -7,6 +7,7 @@ import type { SendSignalInput } from '../services/signaling.service.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 import { completeFrameId, holds, readSendFrame, type SendFrame } from './plain-frames.js';
 import { isSignalKind, openSignalSession, renderSent, sendFast, sendInput, signalRenderer, type FastPlan } from './signal-fast-path.js';
+import { sendText } from './text-frames.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
@@ -141,7 +142,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   };
 
   const send = (frame: string) => {
-    if (socket.readyState === socket.OPEN) socket.send(frame);
+    if (socket.readyState === socket.OPEN) sendText(socket, frame);
   };
   /** Runs `write` with the socket corked: the frames it sends leave in one write. */
   const together = (write: () => void) => {
