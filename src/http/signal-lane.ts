@@ -1,5 +1,4 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import type { SignalEnvelope } from '../signaling/signal.js';
@@ -7,7 +6,7 @@ import type { SendSignalInput } from '../services/signaling.service.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 import { completeFrameId, holds, readSendFrame, type SendFrame } from './plain-frames.js';
 import { isSignalKind, openSignalSession, renderSent, sendFast, sendInput, signalRenderer, type FastPlan } from './signal-fast-path.js';
-import { sendText } from './text-frames.js';
+import { sendText, tcpSocketOf } from './text-frames.js';
 
 /**
  * The part of graphql-ws's per-socket state the lane shares with it: whether the connection was
@@ -146,7 +145,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
   };
   /** Runs `write` with the socket corked: the frames it sends leave in one write. */
   const together = (write: () => void) => {
-    const tcp = (socket as unknown as { _socket?: Socket })._socket;
+    const tcp = tcpSocketOf(socket);
     tcp?.cork();
     try {
       write();

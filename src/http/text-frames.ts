@@ -4,6 +4,9 @@ import type { WebSocket } from 'ws';
 /** Buffer's own encoder, which `write(string, offset, length, encoding)` calls after checking its arguments. */
 type Utf8Writer = { utf8Write(text: string, offset: number, length: number): number };
 
+/** The TCP socket under a ws `socket` (ws keeps it as `_socket`), or undefined once ws has let it go. */
+export const tcpSocketOf = (socket: WebSocket): Socket | undefined => (socket as unknown as { _socket?: Socket })._socket;
+
 /** A final text frame's first byte: FIN and opcode 1. */
 const FIN_TEXT = 0x81;
 
@@ -21,7 +24,7 @@ const FIN_TEXT = 0x81;
  * that the socket is OPEN, as before calling `send`.
  */
 export function sendText(socket: WebSocket, text: string): void {
-  const tcp = (socket as unknown as { _socket?: Socket })._socket;
+  const tcp = tcpSocketOf(socket);
   if (!tcp || socket.extensions !== '') return socket.send(text);
   tcp.write(textFrame(text));
 }
