@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { completeFrameId, readSendFrame } from '../src/http/plain-frames.js';
-import { isoTime } from '../src/http/signal-fast-path.js';
+import { parse } from 'graphql';
+import { isoTime, planFor, rememberPayloadJson, signalRenderer } from '../src/http/signal-fast-path.js';
+import { SignalKind, type SignalEnvelope } from '../src/signaling/signal.js';
 
 /** A random string drawn from characters that matter to JSON: printable ASCII, quotes, backslashes, controls, non-ASCII. */
 function randomId(random: () => number): string {
@@ -138,8 +140,41 @@ describe('readSendFrame (reading a sendSignal subscribe frame without parsing JS
       // Exactly that form: no key JSON.parse saw was left out of what was read.
       expect(Object.keys(parsed.payload)).toEqual(Object.keys(parsedAs(frame, got).payload));
       expect(Object.keys(parsed.payload.variables[got.variable])).toEqual(Object.keys(got.input));
+      // The payload's literal, as the frame held it, is JSON of that very payload.
+      expect(frame).toContain(`"payload":${got.payloadJson}}}}}`);
+      expect(JSON.parse(got.payloadJson)).toBe(got.input.payload);
     }
     expect(read).toBeGreaterThan(1_000);
+  });
+});
+
+describe('signalRenderer (a delivered signal written without graphql-js)', () => {
+  const plan = planFor(parse('subscription S($callId: ID!) { signals(callId: $callId, afterSeq: 0) { seq kind p: payload sentAt } }'))!;
+  const envelope = (payload: string): SignalEnvelope => ({ seq: 7, callId: 'c1', from: 'u1', to: 'u2', kind: SignalKind.OFFER, payload, at: Date.UTC(2026, 11, 7) });
+  const expected = (payload: string) => ({ data: { signals: { seq: 7, kind: 'OFFER', p: payload, sentAt: '2026-12-07T00:00:00.000Z' } } });
+
+  it('writes the payload of the frame just read with the literal that frame held', () => {
+    const render = signalRenderer(plan);
+    // A literal JSON.stringify would not write: an escaped letter, an escaped solidus, a raw non-ASCII letter.
+    const literal = '"v=0\\r\\n\\u0041\\/é"';
+    const payload = JSON.parse(literal) as string;
+    expect(payload).toBe('v=0\r\nA/é');
+    rememberPayloadJson(payload, literal);
+    const json = render(envelope(payload));
+    expect(json).toContain(`"p":${literal},`);
+    expect(JSON.parse(json)).toEqual(expected(payload));
+    // The same text in another string object is the same payload, and gets the same literal.
+    expect(render(envelope(`${payload.slice(0, 3)}${payload.slice(3)}`))).toBe(json);
+  });
+
+  it('writes any other payload with JSON.stringify', () => {
+    const render = signalRenderer(plan);
+    rememberPayloadJson('v=0', '"v\\u003d0"');
+    for (const payload of ['v=1', 'a "quoted" \\ line\r\n', '\ud800 lone', '']) {
+      const json = render(envelope(payload));
+      expect(json).toContain(`"p":${JSON.stringify(payload)},`);
+      expect(JSON.parse(json)).toEqual(expected(payload));
+    }
   });
 });
 

@@ -107,6 +107,11 @@ export interface SendFrame {
   /** The name of the one variable, and its value: the signal's input. */
   variable: string;
   input: { callId: string; toParticipantId?: string | null; kind: string; payload: string };
+  /**
+   * The payload's JSON string literal as the frame holds it, quotes included: JSON.parse read it
+   * as exactly one string, `input.payload`, so it is valid JSON for that string wherever JSON is written.
+   */
+  payloadJson: string;
 }
 
 const SUBSCRIBE_HEAD = COMPLETE_HEAD;
@@ -182,13 +187,14 @@ export function readSendFrame(data: Buffer): SendFrame | undefined {
   const payloadEnd = data.length - SUBSCRIBE_TAIL.length;
   // The payload's literal runs to the tail; one that ends sooner leaves text after it, and JSON.parse refuses that.
   if (!holds(data, payloadEnd, SUBSCRIBE_TAIL) || data[payloadStart] !== QUOTE || data[payloadEnd - 1] !== QUOTE || payloadEnd - payloadStart < 2) return undefined;
+  const payloadJson = utf8(data, payloadStart, payloadEnd);
   let payload: unknown;
   try {
-    payload = JSON.parse(utf8(data, payloadStart, payloadEnd));
+    payload = JSON.parse(payloadJson);
   } catch {
     return undefined;
   }
   if (typeof payload !== 'string') return undefined;
   const input: SendFrame['input'] = toParticipantId === undefined ? { callId, kind, payload } : { callId, toParticipantId, kind, payload };
-  return { id: latin1(data, SUBSCRIBE_HEAD.length, idEnd), queryStart, queryEnd, operationName, variable, input };
+  return { id: latin1(data, SUBSCRIBE_HEAD.length, idEnd), queryStart, queryEnd, operationName, variable, input, payloadJson };
 }

@@ -5,7 +5,7 @@ import type { SignalEnvelope } from '../signaling/signal.js';
 import type { SendSignalInput } from '../services/signaling.service.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 import { completeFrameId, holds, readSendFrame, type SendFrame } from './plain-frames.js';
-import { isSignalKind, openSignalSession, renderSent, sendFast, sendInput, signalRenderer, type FastPlan } from './signal-fast-path.js';
+import { isSignalKind, openSignalSession, rememberPayloadJson, renderSent, sendFast, sendInput, signalRenderer, type FastPlan } from './signal-fast-path.js';
 import { sendText, tcpSocketOf } from './text-frames.js';
 
 /**
@@ -298,6 +298,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
     const plan = planOfLiteral(data, frame.queryStart, frame.queryEnd);
     if (!admitted(plan, frame.operationName) || plan.kind !== 'sendSignal' || plan.inputVariable !== frame.variable || !isSignalKind(input.kind)) return false;
     try {
+      rememberPayloadJson(input.payload, frame.payloadJson);
       answerSend(id, plan, sendInput(plan, (senderContext ??= options.context()), input as SendSignalInput));
     } catch (error) {
       fail(error);
