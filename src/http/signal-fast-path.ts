@@ -221,7 +221,7 @@ export function rememberPayloadJson(payload: string, json: string): void {
  * is that same string (not one the relay-only filter rewrote, or read back from Redis or the
  * resume buffer with other text), else `JSON.stringify`. Either is JSON that parses to `payload`.
  */
-export const payloadJson = (payload: string): string => (payload === readPayload ? readPayloadJson : JSON.stringify(payload));
+const payloadJson = (payload: string): string => (payload === readPayload ? readPayloadJson : JSON.stringify(payload));
 
 /** The JSON of each selectable `Signal` field, for {@link signalRenderer}; made once per subscription. */
 function signalFieldJson(name: string): (e: SignalEnvelope) => string {
