@@ -38,6 +38,23 @@ export function existingDatabase(adminUrl: string, name: string): { name: string
   return { name, url: url.toString() };
 }
 
+/**
+ * Gathers the planner's statistics of the database at `url` (`ANALYZE`), as autovacuum does on
+ * its own within a minute of a table's rows changing. The machines here run PostgreSQL with
+ * autovacuum off, so a bench database would otherwise be planned on no statistics at all for as
+ * long as it lives: every statement of the service's timers then loops over all the live calls
+ * (bench/README.md, twenty-second session).
+ */
+export async function analyzeDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops every database this process created and has not dropped yet. */
 export async function dropAllDatabases(): Promise<void> {
   for (const drop of [...created.values()]) await drop().catch((error) => console.error('could not drop a bench database:', error));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { spawnServer, type ChildServer } from '../lib/child.js';
-import { createDatabase } from '../lib/database.js';
+import { analyzeDatabase, createDatabase } from '../lib/database.js';
 import { tempDir } from '../lib/temp-dirs.js';
 import type { GqlSocket } from '../lib/gql-socket.js';
 import { BENCH_JWT_SECRET, firedErrors, linkSides, placeCall } from './service-calls.js';
@@ -77,11 +77,14 @@ export async function startService(options: ServiceOptions): Promise<Target> {
     server,
     database: database.name,
     async openCalls(count, onDeliver) {
-      return inParallel(count, 8, async (): Promise<CallLink> => {
+      const links = await inParallel(count, 8, async (): Promise<CallLink> => {
         const { callId, sockets: sides } = await placeCall(server.url, nextCall++);
         sockets.push(...sides);
         return linkSides(sides, callId, onDeliver, options.acknowledgeAll ?? false);
       });
+      // Planned on statistics of the calls just opened, as a deployment's database is.
+      await analyzeDatabase(database.url);
+      return links;
     },
     sendErrors: () => firedErrors(sockets),
     async close() {
