@@ -199,16 +199,45 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
     expect(seqs).toEqual(['call/bob:1', 'call/bob:2', 'call/al:1', 'other/bob:1', 'call/bob:3', 'call/al:2']);
   });
 
-  it.skipIf(!runs)('reads the kept entries after a seq, oldest first, with the seq of the oldest kept', async () => {
+  it.skipIf(!runs)('reads the kept entries after a seq, oldest first, with the seq of the oldest kept and the next one', async () => {
     const { log } = await open(30_000);
     const call = randomUUID();
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [], firstKept: 1 });
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [], firstKept: 1, nextSeq: 1 });
     const stored: SignalEnvelope[] = [];
     for (const payload of ['one', 'two', 'three']) stored.push(await log.append(signal(call, 'bob', payload)));
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: stored, firstKept: 1 });
-    expect(await log.readAfter(call, 'bob', 2)).toEqual({ entries: [stored[2]], firstKept: 1 });
-    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1 });
-    expect(await log.readAfter(call, 'al', 0)).toEqual({ entries: [], firstKept: 1 });
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: stored, firstKept: 1, nextSeq: 4 });
+    expect(await log.readAfter(call, 'bob', 2)).toEqual({ entries: [stored[2]], firstKept: 1, nextSeq: 4 });
+    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4 });
+    // An afterSeq the inbox never reached is told apart by nextSeq.
+    expect(await log.readAfter(call, 'bob', 9)).toEqual({ entries: [], firstKept: 1, nextSeq: 4 });
+    expect(await log.readAfter(call, 'al', 0)).toEqual({ entries: [], firstKept: 1, nextSeq: 1 });
+  });
+
+  it.skipIf(!runs)('answers an afterSeq its inbox never reached (numbering started again) with RESYNC, then every signal kept, then live ones, each once', async () => {
+    const { log, pubsub: bus } = await open(30_000);
+    const relay = new SignalRelay(log, bus);
+    const [call, empty] = [randomUUID(), randomUUID()];
+    // Sent since the numbering started again; the reader still holds seq 57 from before.
+    await log.append(signal(call, 'bob', 'since the restart'));
+    await log.append(signal(call, 'bob', 'the ICE restart offer'));
+    const stream = await readInbox(relay, call, 'bob', 57);
+    expect((await next(stream)).value).toMatchObject({ kind: 'RESYNC', seq: 0 });
+    expect((await next(stream)).value).toMatchObject({ seq: 1, payload: 'since the restart' });
+    expect((await next(stream)).value).toMatchObject({ seq: 2, payload: 'the ICE restart offer' });
+    await log.append(signal(call, 'bob', 'live'));
+    expect((await next(stream)).value).toMatchObject({ seq: 3, payload: 'live' });
+    await stream.return!();
+    // An inbox with nothing in it yet: the first live signal (seq 1) is not dropped as already seen.
+    const fresh = await readInbox(relay, empty, 'bob', 5);
+    expect((await next(fresh)).value).toMatchObject({ kind: 'RESYNC', seq: 0 });
+    await log.append(signal(empty, 'bob', 'first after the restart'));
+    expect((await next(fresh)).value).toMatchObject({ seq: 1, payload: 'first after the restart' });
+    await fresh.return!();
+    // A reader that is not ahead gets no RESYNC: what it missed, then live.
+    const behind = await readInbox(relay, call, 'bob', 3);
+    await log.append(signal(call, 'bob', 'next'));
+    expect((await next(behind)).value).toMatchObject({ seq: 4, payload: 'next' });
+    await behind.return!();
   });
 
   it.skipIf(!runs)('publishes each entry on its own inbox topic only, as it is appended', async () => {
@@ -235,10 +264,10 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
       const read = await log.readAfter(call, 'bob', 0);
       return read.entries.length === 0 ? read : undefined;
     }, 'the entries to age out', 5_000);
-    expect(gone.firstKept).toBe(3);
+    expect(gone).toMatchObject({ firstKept: 3, nextSeq: 3 });
     const third = await log.append(signal(call, 'bob', 'new'));
     expect(third.seq).toBe(3);
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [third], firstKept: 3 });
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [third], firstKept: 3, nextSeq: 4 });
   });
 
   it.skipIf(!runs)('drops exactly the entries that aged out, keeping a contiguous run up to the last', async () => {

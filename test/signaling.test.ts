@@ -250,6 +250,10 @@ describe('several devices', () => {
     };
     expect((await ringing(phoneRing)).event).toBe('RINGING');
     expect((await ringing(laptopRing)).event).toBe('RINGING');
+    // Before the answer no device of pat's may open the call's signals: a stream opened on the
+    // phone now would go on after the laptop answered.
+    const early = subscribe(phone, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await early.next()).errors?.[0]).toMatchObject({ message: 'answer or join the call before opening its signals', extensions: { code: 'CONFLICT' } });
     expect((await request(laptop, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
     expect((await ringing(phoneRing)).event).toBe('ANSWERED_ELSEWHERE');
 
@@ -270,6 +274,27 @@ describe('several devices', () => {
     const next = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
     expect((await laptopRing.next()).data?.incomingCall).toMatchObject({ callId: next, event: 'RINGING' });
     await execute(app.url, (await import('./generated/graphql.js')).CancelCallDocument, { callId: next }, tokens.ada);
+  });
+
+  it('binds a call answered without a device id to the first device that opens its signals, and keeps the other out of them', async () => {
+    const phone = await socket('pat', 'pat-phone-unbound');
+    const laptop = await socket('pat', 'pat-laptop-unbound');
+    const adaSocket = await socket('ada', 'ada-desk-unbound');
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    // Answered over HTTP with no x-device-id: bound to no device yet.
+    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    const onLaptop = subscribe(laptop, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'first' } })).data?.sendSignal.seq).toBe(1);
+    expect((await onLaptop.next()).data?.signals).toMatchObject({ seq: 1, payload: 'first' });
+    // The laptop's stream is open, so the call is the laptop's: the phone gets neither the signals nor a say.
+    const onPhone = subscribe(phone, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await onPhone.next()).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    const fromPhone = await request(phone, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
+    expect(fromPhone.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    expect((await request(phone, JoinCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    expect((await request(laptop, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+    onLaptop.dispose();
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
   });
 });
 

@@ -55,23 +55,30 @@ export class PresenceService {
   }
 
   /**
-   * Opens a session for a joined participant. Returns its id, or null when the participant is not
-   * in the call. A participant who was DISCONNECTED is CONNECTED again, and the others are told.
+   * Opens a session for a joined participant on `deviceId`, binding the call to that device when
+   * it was bound to none (an answer sent without a device id). Returns the session's id, or why
+   * there is none: the participant is not in the call (`NOT_JOINED`), or the call is bound to
+   * another of their devices (`ELSEWHERE`). A participant who was DISCONNECTED is CONNECTED
+   * again, and the others are told.
    */
-  async open(callId: string, userId: string): Promise<string | null> {
+  async open(callId: string, userId: string, deviceId: string | null): Promise<string | 'NOT_JOINED' | 'ELSEWHERE'> {
     const sessionId = randomUUID();
     const now = new Date();
-    const rows = await this.track(this.deps.em().execute<{ previous: string | null }[]>(
+    // One statement: the row locked, then opened only if the device may have it.
+    const rows = await this.track(this.deps.em().execute<{ opened: boolean; previous: string | null }[]>(
       `WITH previous AS (
-         SELECT id, connection FROM call_participants WHERE call_id = ? AND user_id = ? AND status = 'JOINED' FOR UPDATE
+         SELECT id, connection, device_id FROM call_participants WHERE call_id = ? AND user_id = ? AND status = 'JOINED' FOR UPDATE
+       ), opened AS (
+         UPDATE call_participants p SET connection = 'CONNECTED', session_id = ?, session_closed_at = NULL, lease_until = ?,
+                disconnected_at = NULL, reconnect_deadline_at = NULL, device_id = coalesce(previous.device_id, ?::text)
+           FROM previous WHERE p.id = previous.id AND (previous.device_id IS NULL OR ?::text IS NULL OR previous.device_id = ?::text)
+         RETURNING p.id
        )
-       UPDATE call_participants p SET connection = 'CONNECTED', session_id = ?, session_closed_at = NULL, lease_until = ?,
-              disconnected_at = NULL, reconnect_deadline_at = NULL
-         FROM previous WHERE p.id = previous.id
-       RETURNING previous.connection AS previous`,
-      [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs)],
+       SELECT EXISTS (SELECT 1 FROM opened) AS opened, previous.connection AS previous FROM previous`,
+      [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs), deviceId, deviceId, deviceId],
     ));
-    if (rows.length === 0) return null;
+    if (rows.length === 0) return 'NOT_JOINED';
+    if (!rows[0]!.opened) return 'ELSEWHERE';
     this.held.add(sessionId);
     if (rows[0]!.previous === ConnectionState.DISCONNECTED) {
       const call = await this.deps.em().findOneOrFail(Call, callId);

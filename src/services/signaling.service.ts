@@ -48,6 +48,11 @@ const MEMBERSHIP_STALE_MS = 12_000;
 /** A call nobody signalled in for this long stops being watched (its view is dropped). */
 const WATCH_IDLE_MS = 60_000;
 
+/** The refusal of a call's signals, or media, to a device other than the one the call is bound to. */
+const answeredElsewhere = () => conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+/** The refusal of `signals` to a participant who has not answered or joined. */
+const notJoinedYet = () => conflict('answer or join the call before opening its signals');
+
 /** The subscription to one call's events that keeps its cached view honest. */
 interface Watch {
   live: Promise<AsyncIterableIterator<object>>;
@@ -130,7 +135,7 @@ export class SignalingService {
       throw conflict(`signals flow only while the call is ACTIVE; it is ${members.status}`, { currentStatus: members.status });
     }
     if (me.status !== ParticipantStatus.JOINED) throw conflict('join the call before sending signals');
-    if (me.deviceId && me.deviceId !== ctx.deviceId) throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+    if (me.deviceId && me.deviceId !== ctx.deviceId) throw answeredElsewhere();
     const to = this.recipient(members, viewer.id, input.toParticipantId);
     this.deps.limiter.take(viewer.id);
     const checked = payloadToRelay(input.kind, input.payload, this.deps.relayOnly(viewer));
@@ -156,9 +161,13 @@ export class SignalingService {
       ? notFound('call')
       : members.status !== CallStatus.RINGING && members.status !== CallStatus.ACTIVE
         ? conflict(`signals are open only while the call is RINGING or ACTIVE; it is ${members.status}`, { currentStatus: members.status })
-        : me.deviceId && me.deviceId !== ctx.deviceId
-          ? conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' })
-          : null;
+        : me.status !== ParticipantStatus.JOINED
+          // An invitee who has not answered: which of their devices gets the call is not known yet,
+          // and a stream opened now would go on after another device answered.
+          ? notJoinedYet()
+          : me.deviceId && me.deviceId !== ctx.deviceId
+            ? answeredElsewhere()
+            : null;
     await this.deps.audit.recordNow(ctx.em, {
       actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
       outcome: refusal ? 'DENIED' : 'SUCCESS', errorCode: refusal?.code ?? null, details: { afterSeq },
@@ -183,12 +192,29 @@ export class SignalingService {
         sink.end(error);
       },
     });
+    let opened: Awaited<ReturnType<PresenceService['open']>>;
     try {
-      session = await presence.open(callId, viewer.id);
+      opened = await presence.open(callId, viewer.id, ctx.deviceId);
     } catch (error) {
       await inbox.stop();
       throw error;
     }
+    if (opened === 'NOT_JOINED' || opened === 'ELSEWHERE') {
+      // The call changed since its view was read: the participant left, or another of their devices took it.
+      await inbox.stop();
+      const late = opened === 'ELSEWHERE'
+        ? answeredElsewhere()
+        : notJoinedYet();
+      await this.deps.audit.recordNow(ctx.em, {
+        actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
+        outcome: 'DENIED', errorCode: late.code, details: { afterSeq },
+      });
+      throw late;
+    }
+    session = opened;
+    // Bound to this device now if it was bound to none: this instance's view says so at once
+    // (the others' within MEMBERSHIP_TTL_MS), so another device's sends are refused here too.
+    if (!me!.deviceId && ctx.deviceId) me!.deviceId = ctx.deviceId;
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
     if (closed && session) await closeSession(session);
     inbox.start();

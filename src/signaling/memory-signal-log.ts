@@ -2,7 +2,7 @@ import { PUBLISHED } from '../pubsub/memory-pubsub.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { SignalEnvelope } from './signal.js';
 import { KeptSignals } from './kept-signals.js';
-import { inboxTopic, type MaybePromise, type SignalLog } from './signal-log.js';
+import { inboxTopic, type InboxRead, type MaybePromise, type SignalLog } from './signal-log.js';
 
 interface Inbox {
   kept: KeptSignals;
@@ -50,13 +50,14 @@ export class MemorySignalLog implements SignalLog {
     return published === PUBLISHED ? envelope : published.then(() => envelope);
   }
 
-  async readAfter(callId: string, to: string, afterSeq: number) {
+  async readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead> {
     const inbox = this.calls.get(callId)?.get(to);
-    if (!inbox) return { entries: [], firstKept: 1 };
+    if (!inbox) return { entries: [], firstKept: 1, nextSeq: 1 };
     inbox.kept.expire(Date.now() - this.retentionMs);
     return {
       entries: inbox.kept.after(afterSeq).map((e): SignalEnvelope => ({ ...e, callId, to })),
       firstKept: inbox.kept.firstKept,
+      nextSeq: inbox.kept.nextSeq,
     };
   }
 

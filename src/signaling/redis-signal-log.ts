@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { closeRedis, DEFAULT_KEY_PREFIX, openRedis, type RedisOptions } from '../pubsub/redis-connection.js';
 import { INBOX_IDLE_MS } from './memory-signal-log.js';
 import type { SignalEnvelope } from './signal.js';
-import { inboxTopic, type SignalLog } from './signal-log.js';
+import { inboxTopic, type InboxRead, type SignalLog } from './signal-log.js';
 
 export interface RedisSignalLogOptions extends RedisOptions {
   /** How long entries are kept: the reconnect window, in ms. */
@@ -58,23 +58,23 @@ return envelope
 
 /**
  * KEYS: seq, log, at. ARGV: retentionMs, afterSeq. Prunes, then returns { firstKept, entries after
- * afterSeq }: firstKept is the lowest kept seq, or the next seq when none is kept (1 for a new inbox).
+ * afterSeq, nextSeq }: firstKept is the lowest kept seq, or the next seq when none is kept (1 for a
+ * new inbox); nextSeq is the seq the next append will get.
  */
 const READ = `${PRUNE}
 local entries = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')
 local lowest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local firstKept
+local nextSeq = (tonumber(redis.call('GET', KEYS[1])) or 0) + 1
+local firstKept = nextSeq
 if lowest[2] then
   firstKept = tonumber(lowest[2])
-else
-  firstKept = (tonumber(redis.call('GET', KEYS[1])) or 0) + 1
 end
-return { firstKept, entries }
+return { firstKept, entries, nextSeq }
 `;
 
 interface SignalScripts {
   vwSignalAppend(seqKey: string, logKey: string, atKey: string, retentionMs: number, seqTtlMs: number, channel: string, signal: string): Promise<string>;
-  vwSignalRead(seqKey: string, logKey: string, atKey: string, retentionMs: number, afterSeq: number): Promise<[number, string[]]>;
+  vwSignalRead(seqKey: string, logKey: string, atKey: string, retentionMs: number, afterSeq: number): Promise<[number, string[], number]>;
 }
 
 /**
@@ -120,10 +120,10 @@ export class RedisSignalLog implements SignalLog {
     return JSON.parse(stored) as SignalEnvelope;
   }
 
-  async readAfter(callId: string, to: string, afterSeq: number): Promise<{ entries: SignalEnvelope[]; firstKept: number }> {
+  async readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead> {
     const keys = inboxKeys(this.prefix, callId, to);
-    const [firstKept, entries] = await this.redis.vwSignalRead(keys.seq, keys.log, keys.at, this.retentionMs, afterSeq);
-    return { entries: entries.map((e) => JSON.parse(e) as SignalEnvelope), firstKept: Number(firstKept) };
+    const [firstKept, entries, nextSeq] = await this.redis.vwSignalRead(keys.seq, keys.log, keys.at, this.retentionMs, afterSeq);
+    return { entries: entries.map((e) => JSON.parse(e) as SignalEnvelope), firstKept: Number(firstKept), nextSeq: Number(nextSeq) };
   }
 
   async close(): Promise<void> {

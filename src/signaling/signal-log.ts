@@ -17,12 +17,22 @@ export interface SignalLog {
   append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope>;
   /**
    * Entries with seq > afterSeq still kept, oldest first. `firstKept` is the seq of the oldest
-   * entry kept (or the next seq when none is), so a caller can tell what was already dropped.
+   * entry kept (or the next seq when none is), so a caller can tell what was already dropped;
+   * `nextSeq` is the seq the next entry will get, so a caller can tell an `afterSeq` the inbox
+   * never reached (its numbering started again: a restart of a one-process service, or a Redis
+   * that lost its data).
    */
-  readAfter(callId: string, to: string, afterSeq: number): Promise<{ entries: SignalEnvelope[]; firstKept: number }>;
+  readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead>;
   /** The topic on which `append` publishes entries of this inbox. */
   topic(callId: string, to: string): string;
   close(): Promise<void>;
+}
+
+/** What {@link SignalLog.readAfter} found. */
+export interface InboxRead {
+  entries: SignalEnvelope[];
+  firstKept: number;
+  nextSeq: number;
 }
 
 export const inboxTopic = (callId: string, to: string) => `call:${callId}:signals:${to}`;

@@ -1,6 +1,6 @@
 import type { PubSub, Sink } from '../pubsub/pubsub.js';
 import type { SignalEnvelope } from './signal.js';
-import type { MaybePromise, SignalLog } from './signal-log.js';
+import type { InboxRead, MaybePromise, SignalLog } from './signal-log.js';
 
 /** An inbox opened for delivery: nothing reaches the sink before `start`; `stop` ends it (idempotent). */
 export interface OpenInbox {
@@ -35,7 +35,8 @@ export class SignalRelay {
    * kept ones, so nothing appended in between is lost; seq filtering drops what both delivered.
    * A live entry that overtakes ones not yet seen (a lost pub/sub message) makes it read the gap
    * from the log, holding what arrives meanwhile. When entries after what was delivered were
-   * already dropped, the sink gets a RESYNC envelope first. Rejects if the first read fails;
+   * already dropped, the sink gets a RESYNC envelope first; so it does when `afterSeq` is beyond
+   * anything the inbox numbered, and then every entry kept. Rejects if the first read fails;
    * a later failed read ends the sink with the error.
    */
   async openPush(callId: string, to: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<OpenInbox> {
@@ -52,11 +53,19 @@ export class SignalRelay {
     };
     const resync = (seq: number) => emit({ seq, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
     /** Delivers what the log holds after `last`, then the held live entries, reading again while a gap remains. */
-    const catchUp = async (read: Awaited<ReturnType<SignalLog['readAfter']>> | null): Promise<void> => {
+    const catchUp = async (read: InboxRead | null): Promise<void> => {
       for (let reads = 0; !stopped; reads++) {
-        const { entries, firstKept } = read ?? (await log.readAfter(callId, to, last));
+        const { entries, firstKept, nextSeq } = read ?? (await log.readAfter(callId, to, last));
         read = null;
         if (stopped) return;
+        if (nextSeq <= last) {
+          // An afterSeq the inbox never reached: its numbering started again (a one-process
+          // service restarted, a Redis lost its data), and whatever it keeps is news to this
+          // reader, which would otherwise drop every new signal up to its old seq. RESYNC, then
+          // all of it, read again after the new `last`.
+          resync(firstKept - 1);
+          continue;
+        }
         if (firstKept > last + 1) resync(firstKept - 1);
         for (const entry of entries) if (entry.seq > last) emit(entry);
         const waiting = held ?? [];
@@ -109,7 +118,7 @@ export class SignalRelay {
     const stopListening = unlisten;
     // Ended before listening was handed back (too much held at once): stop listening now.
     if (stopped) await stopListening();
-    let first: Awaited<ReturnType<SignalLog['readAfter']>>;
+    let first: InboxRead;
     try {
       first = await log.readAfter(callId, to, afterSeq);
     } catch (error) {
