@@ -134,7 +134,7 @@ try {
     // e.g. BENCH_STATS_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/stats-profile' for a CPU profile of the HTTP side.
     nodeArgs: process.env.BENCH_STATS_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
     env: {
-      NODE_ENV: 'production', DATABASE_URL: database.url, DATA_DIR: data.dir, JWT_SECRET: BENCH_JWT_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      NODE_ENV: 'production', FORCE_RELAY: 'none', DATABASE_URL: database.url, DATA_DIR: data.dir, JWT_SECRET: BENCH_JWT_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
       RECORDING_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), TIMER_POLL_INTERVAL_MS: '60000',
     },
   });

@@ -65,7 +65,7 @@ try {
   const { dueOf } = await importBuilt<typeof WhenDue>(build.dir, 'services/when-due.js');
   // Polls once a minute: the only rounds are the timed ones.
   const app = await bootstrap(loadConfig({
-    NODE_ENV: 'production', DATABASE_URL: database.url, DATA_DIR: data.dir, JWT_SECRET: BENCH_JWT_SECRET, PORT: '0', HOST: '127.0.0.1',
+    NODE_ENV: 'production', FORCE_RELAY: 'none', DATABASE_URL: database.url, DATA_DIR: data.dir, JWT_SECRET: BENCH_JWT_SECRET, PORT: '0', HOST: '127.0.0.1',
     LOG_LEVEL: 'warn', TIMER_POLL_INTERVAL_MS: '60000', RECORDING_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
   }));
   const db = new pg.Client({ connectionString: database.url });

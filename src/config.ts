@@ -256,6 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_FORCE_PATH_STYLE)) problems.push('S3_ENDPOINT and S3_FORCE_PATH_STYLE need S3_BUCKET');
   if (config.ice.turnUrls.length > 0 && !config.ice.turnSecret) problems.push('TURN_URLS needs TURN_SECRET (coturn static-auth-secret)');
   if (config.ice.turnSecret && config.ice.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
+  if (nodeEnv === 'production' && config.ice.forceRelay !== 'none' && config.ice.turnUrls.length === 0) {
+    // Relay-only needs a relay: without TURN, patients' own network addresses would reach the other side.
+    problems.push(`FORCE_RELAY=${config.ice.forceRelay} needs TURN_URLS and TURN_SECRET in production; set FORCE_RELAY=none to run without TURN`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -227,13 +227,19 @@ describe('tokens on graphql-ws', () => {
 });
 
 describe('configuration', () => {
-  it('refuses to start in production without a JWT secret or JWKS URL, or without a recording master key', () => {
+  it('refuses to start in production without a JWT secret or JWKS URL, a recording master key, or TURN for relay-only patients', () => {
     const error = configErrorOf({ NODE_ENV: 'production' });
     expect(error.problems).toEqual([
       expect.stringMatching(/JWT_SECRET or JWT_JWKS_URL is required in production/),
       expect.stringMatching(/RECORDING_MASTER_KEY is required in production/),
+      'FORCE_RELAY=patients needs TURN_URLS and TURN_SECRET in production; set FORCE_RELAY=none to run without TURN',
     ]);
     expect(error.message).toContain('JWT_SECRET');
+    // Relay-only for patients is kept, or given up in so many words.
+    const ready = { NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, RECORDING_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadConfig({ ...ready, FORCE_RELAY: 'none' }).ice.forceRelay).toBe('none');
+    expect(loadConfig({ ...ready, TURN_URLS: 'turn:turn.example.org:3478', TURN_SECRET: 'x'.repeat(32) }).ice.forceRelay).toBe('patients');
+    expect(configErrorOf({ ...ready, FORCE_RELAY: 'all' }).problems).toEqual([expect.stringMatching(/^FORCE_RELAY=all needs TURN_URLS/)]);
   });
 
   it('refuses a recording master key that is not 32 bytes of base64, without echoing it', () => {
