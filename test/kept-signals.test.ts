@@ -112,6 +112,18 @@ describe('KeptSignals (an inbox kept off the JS heap)', () => {
     expect(chunk.every((byte) => byte === 0)).toBe(true);
   });
 
+  it('zeroes an expired payload at once, also in a chunk it shares with one still kept', () => {
+    const kept = new KeptSignals();
+    const addresses = (i: number) => `{"candidate":"candidate:${i} 1 udp 2122260223 192.0.2.${i} 54400 typ host"}`;
+    for (let i = 1; i <= 3; i++) kept.append(i, 'ada', SignalKind.ICE_CANDIDATE, addresses(i));
+    // All three share the first chunk; the two oldest expire, the third stays.
+    kept.expire(3);
+    expect(kept.after(0).map((e) => e.payload)).toEqual([addresses(3)]);
+    expect(kept.holds(addresses(3))).toBe(true);
+    expect(kept.holds('192.0.2.1 ')).toBe(false);
+    expect(kept.holds('192.0.2.2 ')).toBe(false);
+  });
+
   it('keeps at most 8 MiB of chunks for reuse, and leaves the rest to the collector', () => {
     // 200 inboxes of one 40 KB offer each: 200 chunks of 64 KiB, 12.5 MiB given back at once.
     const inboxes = Array.from({ length: 200 }, () => new KeptSignals());

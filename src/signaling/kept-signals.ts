@@ -181,8 +181,14 @@ export class KeptSignals {
       this.resize(FIRST_CAPACITY);
       return;
     }
-    // Chunks holding only expired payloads are dropped.
+    // Chunks holding only expired payloads are dropped (and zeroed, see giveChunks). In the chunk
+    // the oldest kept one shares, the expired payloads are zeroed now: they carry network
+    // addresses, and must not outlive the window in memory either.
     const firstNeeded = this.chunkOf[this.head]!;
+    for (let i = start; i < this.head; i++) {
+      if (this.chunkOf[i]! < firstNeeded) continue;
+      this.chunks[this.chunkOf[i]! - this.chunkBase]!.fill(0, this.offset[i], this.offset[i]! + this.bytes[i]!);
+    }
     if (firstNeeded > this.chunkBase) {
       giveChunks(this.chunks.splice(0, firstNeeded - this.chunkBase));
       this.chunkBase = firstNeeded;
@@ -194,6 +200,11 @@ export class KeptSignals {
       if (this.at.length > FIRST_CAPACITY && kept * 4 <= this.at.length) this.resize(Math.max(FIRST_CAPACITY, kept * 2));
       else this.compact();
     }
+  }
+
+  /** Whether any of this inbox's payload chunks holds `text` (UTF-8), kept or expired: for tests of what stays in memory. */
+  holds(text: string): boolean {
+    return this.chunks.some((chunk) => chunk.includes(text, 0, 'utf8'));
   }
 
   /** Bytes this inbox holds: payload chunks and the arrays that index them. */

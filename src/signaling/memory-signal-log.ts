@@ -27,7 +27,8 @@ export class MemorySignalLog implements SignalLog {
     private readonly pubsub: PubSub,
     private readonly retentionMs: number,
   ) {
-    this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, retentionMs)).unref();
+    // Four sweeps a window: an inbox nobody touches keeps a signal at most a quarter window too long.
+    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(retentionMs / 4))).unref();
   }
 
   topic(callId: string, to: string): string {
