@@ -121,6 +121,37 @@ describe('socket close codes', () => {
     expect((await request(bystander, MeDocument, {})).data?.me.id).toBe('pat');
   });
 
+  /** A raw socket acknowledged as `ada` on its own device. */
+  const acknowledged = async (device: string) => {
+    const raw = new WebSocket(app.wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => raw.once('open', resolve));
+    raw.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.ada}`, deviceId: device } }));
+    await new Promise((resolve) => raw.once('message', resolve));
+    return raw;
+  };
+
+  it('closes a socket that sends what is not graphql-transport-ws with 4400, and one that sends connection_init twice with 4429', async () => {
+    const bystander = await socket('pat', 'pat-tab-bystander-codes');
+    const garbled = await acknowledged('ada-raw-garbled');
+    garbled.send('{"type":"subscribe"');
+    expect(await closeCode(garbled)).toBe(4400);
+    const unknown = await acknowledged('ada-raw-unknown');
+    unknown.send(JSON.stringify({ type: 'hello' }));
+    expect(await closeCode(unknown)).toBe(4400);
+    const twice = await acknowledged('ada-raw-twice');
+    twice.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.ada}` } }));
+    expect(await closeCode(twice)).toBe(4429);
+    expect((await request(bystander, MeDocument, {})).data?.me.id).toBe('pat');
+  });
+
+  it('closes a socket that sends a frame over 256 KiB with 1009, leaving other sockets alone', async () => {
+    const bystander = await socket('pat', 'pat-tab-bystander-large');
+    const large = await acknowledged('ada-raw-large');
+    large.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: `{ me { id } } #${'x'.repeat(256 * 1024)}` } }));
+    expect(await closeCode(large)).toBe(1009);
+    expect((await request(bystander, MeDocument, {})).data?.me.id).toBe('pat');
+  });
+
   it('closes a socket whose deviceId is malformed with 4403', async () => {
     const raw = new WebSocket(app.wsUrl, 'graphql-transport-ws');
     await new Promise((resolve) => raw.once('open', resolve));
