@@ -61,6 +61,8 @@ import { StatsService } from './services/stats.service.js';
 export interface BootstrapOptions {
   /** Sees every SQL statement before it runs (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Sees every document a socket's operation had to be parsed and validated for (tests count them). */
+  onParse?: (query: string) => void;
   logger?: Logger;
 }
 
@@ -194,6 +196,7 @@ async function start(
     maxQueryDepth: config.maxQueryDepth,
     connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
     keepAliveMs: config.wsKeepAliveMs,
+    onParse: options.onParse,
     formatError: formatError(logger),
     context: (viewer, deviceId, extra) => contextFor(viewer, deviceId, requestMeta(extra.request)),
   });

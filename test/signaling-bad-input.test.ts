@@ -1,6 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { print } from 'graphql';
 import {
   AnswerCallDocument, InitiateCallDocument, JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument,
 } from './generated/graphql.js';
@@ -430,11 +431,15 @@ describe('views of calls read for signaling', () => {
   const countedTokens: Record<string, string> = {};
   const countedSockets = new DeviceSockets(() => counted.wsUrl, countedTokens);
   const statements: string[] = [];
+  const parsed: string[] = [];
   let counting = false;
   beforeAll(async () => {
-    // No timer round while statements are counted.
-    counted = await startApp({ TIMER_POLL_INTERVAL_MS: '60000' }, { onQuery: (sql) => void (counting && statements.push(sql)) });
-    Object.assign(countedTokens, await counted.signIn([['ada', 'provider'], ['pat', 'patient'], ['sam', 'patient'], ['kim', 'patient']]));
+    // No timer round, presence lease or quality request while statements are counted.
+    counted = await startApp({ TIMER_POLL_INTERVAL_MS: '60000', PRESENCE_LEASE_MS: '600000' }, {
+      onQuery: (sql) => void (counting && statements.push(sql)),
+      onParse: (query) => void parsed.push(query),
+    });
+    Object.assign(countedTokens, await counted.signIn([['ada', 'provider'], ['pat', 'patient'], ['sam', 'patient'], ['kim', 'patient'], ['lee', 'patient']]));
   });
   afterAll(async () => {
     await countedSockets.closeAll();
@@ -464,5 +469,37 @@ describe('views of calls read for signaling', () => {
     const views = statements.filter((sql) => /FROM calls c JOIN call_participants p/.test(sql));
     expect(views).toHaveLength(1);
     raw.ws.close();
+  });
+
+  it('relay ICE candidates into a call whose view is cached with no SQL statement at all, their document parsed once for all', async () => {
+    const ada = await countedSockets.connect('ada', 'ada-desk-hot');
+    const lee = await countedSockets.connect('lee', 'lee-tab-hot');
+    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['lee'] } })).data!.initiateCall.id;
+    await request(lee, AnswerCallDocument, { callId });
+    await request(ada, JoinCallDocument, { callId });
+    const inbox = subscribe(lee, SignalsDocument, { callId, afterSeq: 0 });
+    // The first signal reads the call's view; after it the view is cached.
+    expect((await request(ada, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+    expect((await inbox.next()).data?.signals.seq).toBe(1);
+    const send = print(SendSignalDocument);
+    const parsesBefore = parsed.filter((query) => query === send).length;
+    statements.length = 0;
+    counting = true;
+    for (let i = 0; i < 40; i++) {
+      const candidate = JSON.stringify({ candidate: `candidate:${i} 1 udp 2122260223 10.0.0.2 ${50_000 + i} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
+      expect((await request(ada, SendSignalDocument, { input: { callId, kind: 'ICE_CANDIDATE', payload: candidate } })).data?.sendSignal.seq).toBe(2 + i);
+    }
+    for (let i = 0; i < 40; i++) expect((await inbox.next()).data?.signals).toMatchObject({ seq: 2 + i, kind: 'ICE_CANDIDATE' });
+    counting = false;
+    expect(statements).toEqual([]);
+    // The same document over and over: parsed and validated at most once in all (graphql-ws's
+    // client sends it as printed, which the signaling lane may even read without a parse).
+    expect(parsed.filter((query) => query === send).length - parsesBefore).toBe(0);
+    expect(parsed.filter((query) => query === send).length).toBeLessThanOrEqual(1);
+    // So is any other operation on the socket, through graphql-ws's own path.
+    const me = print(MeDocument);
+    for (let i = 0; i < 10; i++) expect((await request(ada, MeDocument, {})).data?.me.id).toBe('ada');
+    expect(parsed.filter((query) => query === me)).toHaveLength(1);
+    inbox.dispose();
   });
 });

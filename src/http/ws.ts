@@ -26,6 +26,8 @@ export interface WsOptions {
   connectionInitWaitTimeoutMs: number;
   /** How often each socket is pinged; one that has not answered when its next ping is due is terminated (src/http/keep-alive.ts). */
   keepAliveMs: number;
+  /** Sees each document parsed and validated (a miss of the document cache). */
+  onParse?: (query: string) => void;
 }
 
 type SocketState = {
@@ -82,6 +84,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
     const hit = cache.get(query);
     if (hit) return hit;
     let result: DocumentNode | readonly GraphQLError[];
+    options.onParse?.(query);
     try {
       const document = parse(query);
       const errors = validate(options.schema, document, rules);
