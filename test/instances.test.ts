@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { redisTarget } from '../src/pubsub/redis-connection.js';
 import {
-  AnswerCallDocument, CallEventsDocument, CancelCallDocument, EndCallDocument, IncomingCallDocument, InitiateCallDocument,
+  AnswerCallDocument, CallEventsDocument, CancelCallDocument, EndCallDocument, GetCallDocument, IncomingCallDocument, InitiateCallDocument,
   JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument,
 } from './generated/graphql.js';
 import { createDatabase, startApp, type TestApp } from './helpers/app.js';
@@ -43,6 +43,7 @@ const USERS = [
   ['cal', 'provider', 'Dr Cal'], ['pia', 'patient', 'Pia'],
   ['dov', 'provider', 'Dr Dov'], ['pru', 'patient', 'Pru'],
   ['eli', 'provider', 'Dr Eli'], ['pam', 'patient', 'Pam'],
+  ['fay', 'provider', 'Dr Fay'], ['poe', 'patient', 'Poe'],
 ] as const;
 
 beforeAll(async () => {
@@ -144,6 +145,42 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
     expect(callee.received.at(-1)?.kind).toBe('END_OF_CANDIDATES');
     expect(caller.received[0]).toMatchObject({ kind: 'ANSWER', fromParticipantId: 'pia', callId });
     await execute(a.url, EndCallDocument, { callId }, tokens.cal);
+    // Ended on A, seen so on B: both participants with their join and leave times.
+    const call = (await execute(b.url, GetCallDocument, { id: callId }, tokens.pia)).call;
+    expect(call.status).toBe('ENDED');
+    expect(call.participants.map((p) => p.user.id).sort()).toEqual(['cal', 'pia']);
+    for (const p of call.participants) {
+      expect(p.status).toBe('LEFT');
+      expect(p.joinedAt).toBeTruthy();
+      expect(p.leftAt).toBe(call.endedAt);
+    }
+  });
+
+  it('tell the caller on A that the callee dropped on B, and that they came back on A', async () => {
+    const onA = await socket(a, 'fay', 'fay-desk-presence');
+    const firstOnB = await socket(b, 'poe', 'poe-phone-presence');
+    const callId = await place(onA, 'poe');
+    expect((await request(firstOnB, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
+    await request(onA, JoinCallDocument, { callId });
+    const events = subscribe(onA, CallEventsDocument, { callId });
+    const nextEvent = async () => {
+      for (;;) {
+        const event = (await events.next(8_000)).data?.callEvents;
+        if (event && event.kind !== 'CURRENT_STATUS' && event.kind !== 'PARTICIPANT_JOINED') return event;
+      }
+    };
+    const inbox = subscribe(firstOnB, SignalsDocument, { callId, afterSeq: 0 });
+    // The subscription (poe's presence) is live once a signal sent to poe arrives through it.
+    expect((await request(onA, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
+    expect((await inbox.next()).data?.signals.seq).toBe(1);
+    await firstOnB.dispose();
+    expect(await nextEvent()).toMatchObject({ kind: 'PARTICIPANT_DISCONNECTED', participantId: 'poe', status: 'ACTIVE' });
+    const backOnA = await socket(a, 'poe', 'poe-phone-presence');
+    const again = subscribe(backOnA, SignalsDocument, { callId, afterSeq: 1 });
+    expect(await nextEvent()).toMatchObject({ kind: 'PARTICIPANT_RECONNECTED', participantId: 'poe' });
+    again.dispose();
+    events.dispose();
+    await execute(b.url, EndCallDocument, { callId }, tokens.fay);
   });
 
   it('resume a signals subscription dropped on B on A, with exactly the signals missed, wherever they were sent', async () => {
