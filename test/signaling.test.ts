@@ -234,6 +234,30 @@ describe('leaving on purpose', () => {
   });
 });
 
+describe('perfect negotiation in a group call', () => {
+  it('gives each pair of participants exactly one polite peer, and the top-level flag only to who is polite toward all', async () => {
+    tokens.sal = await app.token('sal', 'patient', 'Sal');
+    const adaSocket = await socket('ada', 'ada-desk-group');
+    const patSocket = await socket('pat', 'pat-tab-group');
+    const salSocket = await socket('sal', 'sal-tab-group');
+    // Named in this order: ada (the caller), pat, sal.
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'sal'] } })).data!.initiateCall.id;
+    await request(patSocket, AnswerCallDocument, { callId });
+    await request(salSocket, AnswerCallDocument, { callId });
+    const joined: Record<string, { polite: boolean; peers: { participantId: string; polite: boolean }[] }> = {};
+    for (const [user, client] of [['ada', adaSocket], ['pat', patSocket], ['sal', salSocket]] as const) {
+      joined[user] = (await request(client, JoinCallDocument, { callId })).data!.joinCall;
+    }
+    const toward = (me: string, them: string) => joined[me]!.peers.find((p) => p.participantId === them)?.polite;
+    // The one named later in each pair is polite toward the other.
+    expect([toward('ada', 'pat'), toward('ada', 'sal'), toward('pat', 'sal')]).toEqual([false, false, false]);
+    expect([toward('pat', 'ada'), toward('sal', 'ada'), toward('sal', 'pat')]).toEqual([true, true, true]);
+    for (const [me, them] of [['ada', 'pat'], ['ada', 'sal'], ['pat', 'sal']] as const) expect(toward(me, them)).toBe(!toward(them, me));
+    expect([joined.ada!.polite, joined.pat!.polite, joined.sal!.polite]).toEqual([false, false, true]);
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+});
+
 describe('several devices', () => {
   it('rings on every device, binds the call to the one that answers, and keeps the others out', async () => {
     const phone = await socket('pat', 'pat-phone-multi');

@@ -62,7 +62,7 @@ export class JoinCallResult {
   @Field(() => CallObject)
   call!: CallObject;
 
-  @Field(() => Boolean, { description: 'Whether you are the polite peer (in a 1:1 call, the invitee is). Exactly one of each pair is.' })
+  @Field(() => Boolean, { description: 'Whether you are the polite peer toward everyone else in the call. In a 1:1 call exactly one of the two is (the invitee); in a group call take your role toward each participant from peers.' })
   polite!: boolean;
 
   @Field(() => [PeerRoleObject])
