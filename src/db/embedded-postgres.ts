@@ -38,9 +38,11 @@ export async function startEmbeddedPostgres(dir: string, logger: Logger, persist
     persistent,
     createPostgresUser: process.getuid?.() === 0,
     // A throwaway cluster (tests) need not survive a power cut.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(persistent ? [] : ['-c', 'fsync=off'])],
-    onLog: (message) => logger.debug('embedded postgres', { message: String(message).trim().slice(0, 300) }),
-    onError: (error) => logger.debug('embedded postgres stderr', { message: String(error).trim().slice(0, 300) }),
+    // No failing statement's text and no DETAIL lines in the server's own log: they can hold the
+    // values of a row (a duplicate key's, say), which may be patient data.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'log_error_verbosity=terse', '-c', 'log_min_error_statement=panic', ...(persistent ? [] : ['-c', 'fsync=off'])],
+    onLog: (message) => logger.debug('embedded postgres', serverLine(message)),
+    onError: (error) => logger.debug('embedded postgres stderr', serverLine(error)),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
@@ -78,4 +80,15 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A line of the embedded server's log as this service logs it: the text of its own LOG lines
+ * (starting, ready, checkpoints), only the severity of the others, whose text (an error's
+ * message, its DETAIL) may quote the values of a row.
+ */
+export function serverLine(line: unknown): { severity: string; message?: string } {
+  const text = String(line).trim();
+  const severity = /\b(DEBUG\d?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT):/.exec(text)?.[1] ?? 'UNKNOWN';
+  return severity === 'LOG' ? { severity, message: text.slice(0, 300) } : { severity };
 }
