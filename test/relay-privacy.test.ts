@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepRelayOnly, payloadToRelay, relayLine, relayLineOfFields, sdpLineToRelay, sdpToRelay } from '../src/signaling/relay-privacy.js';
-import { checkPayload, plainCandidateEnd, SignalKind } from '../src/signaling/signal.js';
+import { checkParsedPayload, checkPayload, plainCandidateEnd, SignalKind } from '../src/signaling/signal.js';
 
 // A unit test of a pure module: no I/O to fake.
 describe('keeping a relay-only sender to relay candidates', () => {
@@ -92,10 +92,10 @@ describe('a relay candidate line rewritten without splitting it', () => {
 });
 
 describe('a candidate payload checked and rewritten without parsing it', () => {
-  // The model: the payload parsed, checked and rebuilt with JSON (checkPayload, then keepRelayOnly
-  // given the parsed candidate), which payloadToRelay falls back to for any other form.
+  // The model: the payload parsed, checked and rebuilt with JSON (checkParsedPayload, then
+  // keepRelayOnly given the parsed candidate), which the check falls back to for any other form.
   const model = (payload: string, relayOnly: boolean) => {
-    const checked = checkPayload(SignalKind.ICE_CANDIDATE, payload);
+    const checked = checkParsedPayload(SignalKind.ICE_CANDIDATE, payload);
     if ('problem' in checked) return checked;
     return relayOnly ? keepRelayOnly(SignalKind.ICE_CANDIDATE, payload, checked.candidate) : { payload };
   };
@@ -146,6 +146,9 @@ describe('a candidate payload checked and rewritten without parsing it', () => {
     for (let i = 0; i < 20_000; i++) {
       const payload = payloadOf();
       if (plainCandidateEnd(payload) > 0) plain++;
+      // The one check gives parsing's verdict, with or without its shortcut.
+      const checked = checkPayload(SignalKind.ICE_CANDIDATE, payload);
+      expect('problem' in checked, JSON.stringify(payload)).toBe('problem' in checkParsedPayload(SignalKind.ICE_CANDIDATE, payload));
       for (const relayOnly of [false, true]) {
         const expected = model(payload, relayOnly);
         if ('problem' in expected) refused++;

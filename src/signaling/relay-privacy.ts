@@ -1,20 +1,16 @@
-import { checkPayload, payloadLimits, plainCandidateEnd, PLAIN_CANDIDATE_HEAD, SignalKind, type CandidateInit } from './signal.js';
+import { checkPayload, plainCandidateEnd, PLAIN_CANDIDATE_HEAD, SignalKind, type CandidateInit } from './signal.js';
 
 /**
- * The payload to relay for a signal of `kind`, after its checks (signal.ts) and, for a sender who
- * must use TURN only, the relay-only rewrite below; or the problem, when either refuses it.
- * Pure: what the relay runs on every signal, in the order it runs it. A candidate in the form
+ * The payload to relay for a signal of `kind`, after its check ({@link checkPayload}) and, for a
+ * sender who must use TURN only, the relay-only rewrite below; or the problem, when either refuses
+ * it. Pure: what the relay runs on every signal, in the order it runs it. A candidate in the form
  * browsers write ({@link plainCandidateEnd}) is checked and rewritten without being parsed.
  */
 export function payloadToRelay(kind: SignalKind, payload: string, relayOnly: boolean): { payload: string } | { problem: string } {
-  // Printable ASCII only, so its length is its size in bytes.
-  if (kind === SignalKind.ICE_CANDIDATE && payload.length <= payloadLimits.ICE_CANDIDATE) {
-    const end = plainCandidateEnd(payload);
-    if (end > 0) return relayOnly ? plainCandidateToRelay(payload, end) : { payload };
-  }
   const checked = checkPayload(kind, payload);
   if ('problem' in checked) return checked;
-  return relayOnly ? keepRelayOnly(kind, payload, checked.candidate) : { payload };
+  if (!relayOnly) return { payload };
+  return checked.plainEnd > 0 ? plainCandidateToRelay(payload, checked.plainEnd) : keepRelayOnly(kind, payload, checked.candidate);
 }
 
 const NOT_RELAY = 'only relay candidates may be sent by a participant who must use TURN';

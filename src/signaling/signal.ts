@@ -55,11 +55,40 @@ export interface CandidateInit {
 }
 
 /**
- * Whether a payload is acceptable for its kind: the problem when it is not (never echoing the
- * payload), else the parsed candidate of an ICE_CANDIDATE (null for other kinds), so that nothing
- * after this parses it again.
+ * What {@link checkPayload} found in an acceptable payload: for an ICE_CANDIDATE, either where its
+ * candidate string ends when it is in the form browsers write (`plainEnd`, see
+ * {@link plainCandidateEnd}; it was not parsed) or the parsed candidate; for other kinds neither.
+ * Nothing after the check parses the payload again.
  */
-export function checkPayload(kind: SignalKind, payload: string): { problem: string } | { candidate: CandidateInit | null } {
+export interface CheckedPayload {
+  candidate: CandidateInit | null;
+  /** The index of the candidate string's closing quote in a plain candidate payload, else -1. */
+  plainEnd: number;
+}
+
+/** The answer for every acceptable payload that is not a candidate: one object, nothing allocated per signal. */
+const NOTHING_PARSED: CheckedPayload = Object.freeze({ candidate: null, plainEnd: -1 });
+
+/**
+ * The one check of a signal's payload against its kind (docs/SIGNALING.md section 3): the problem
+ * when it is not acceptable (never echoing the payload), else what the check learnt of it
+ * ({@link CheckedPayload}). A candidate in the form browsers write is recognised as valid without
+ * being parsed; any other is parsed ({@link checkParsedPayload}), with the same verdict.
+ */
+export function checkPayload(kind: SignalKind, payload: string): { problem: string } | CheckedPayload {
+  if (kind === SignalKind.ICE_CANDIDATE && payload.length <= payloadLimits.ICE_CANDIDATE) {
+    // That form is printable ASCII only, so its length is its size in bytes.
+    const plainEnd = plainCandidateEnd(payload);
+    if (plainEnd > 0) return { candidate: null, plainEnd };
+  }
+  return checkParsedPayload(kind, payload);
+}
+
+/**
+ * {@link checkPayload} by its general path, parsing a candidate whatever its form. Exported so
+ * tests can hold the form read without parsing to what parsing decides.
+ */
+export function checkParsedPayload(kind: SignalKind, payload: string): { problem: string } | CheckedPayload {
   const limit = payloadLimits[kind];
   const size = utf8SizeBeyond(payload, limit);
   if (size > limit) return { problem: `a ${kind} payload may be at most ${limit} bytes, got ${size}` };
@@ -67,14 +96,14 @@ export function checkPayload(kind: SignalKind, payload: string): { problem: stri
     case SignalKind.OFFER:
     case SignalKind.ANSWER:
     case SignalKind.ICE_RESTART:
-      return payload.startsWith('v=0') ? { candidate: null } : { problem: `a ${kind} payload must be an SDP description starting with "v=0"` };
+      return payload.startsWith('v=0') ? NOTHING_PARSED : { problem: `a ${kind} payload must be an SDP description starting with "v=0"` };
     case SignalKind.ICE_CANDIDATE:
       return parseCandidate(payload);
     case SignalKind.END_OF_CANDIDATES:
-      if (payload === '' || isJsonObject(payload)) return { candidate: null };
+      if (payload === '' || isJsonObject(payload)) return NOTHING_PARSED;
       return { problem: 'an END_OF_CANDIDATES payload must be empty or a JSON object' };
     case SignalKind.RENEGOTIATE:
-      return { candidate: null };
+      return NOTHING_PARSED;
   }
 }
 
@@ -101,15 +130,16 @@ const PLAIN_CANDIDATE = new RegExp(
  * when the payload is an RTCIceCandidateInit written the way browsers write it (its candidate
  * string's fields one space apart, with none before or after them),
  * `JSON.stringify(candidate.toJSON())`: see {@link PLAIN_CANDIDATE}. Such a payload passes
- * {@link checkPayload}, and JSON.stringify of what JSON.parse makes of it gives it back
- * unchanged, so the relay reads it without parsing. -1 for anything else, which is parsed.
+ * {@link checkParsedPayload}, and JSON.stringify of what JSON.parse makes of it gives it back
+ * unchanged, so the check and the relay read it without parsing. -1 for anything else, which is
+ * parsed.
  */
 export function plainCandidateEnd(payload: string): number {
   // The first quote after the head closes the candidate: its text has none.
   return PLAIN_CANDIDATE.test(payload) ? payload.indexOf('"', PLAIN_CANDIDATE_HEAD.length) : -1;
 }
 
-function parseCandidate(payload: string): { problem: string } | { candidate: CandidateInit } {
+function parseCandidate(payload: string): { problem: string } | CheckedPayload {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
@@ -120,7 +150,7 @@ function parseCandidate(payload: string): { problem: string } | { candidate: Can
   if (typeof candidate !== 'string' || !candidate.startsWith('candidate:')) {
     return { problem: 'an ICE_CANDIDATE payload must have a "candidate" string starting with "candidate:"' };
   }
-  return { candidate: parsed as CandidateInit };
+  return { candidate: parsed as CandidateInit, plainEnd: -1 };
 }
 
 function isJsonObject(payload: string): boolean {
