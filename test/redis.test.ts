@@ -318,6 +318,21 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     expect((await log.append(signal(call, 'bob', 'after'))).seq).toBe(4);
   });
 
+  it('prunes an inbox nobody writes or reads any more within a quarter window of its signals aging out', async () => {
+    const log = await signalLog(2_000);
+    const call = randomUUID();
+    const keys = inboxKeys(keyPrefix, call, 'bob');
+    const first = await log.append(signal(call, 'bob', 'old'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await log.append(signal(call, 'bob', 'newer'));
+    // The key lives until 2 s after the newer one; the old one ages out 1 s before that, and goes
+    // then, with nothing written to or read from the inbox in between.
+    const pruned = await waitFor(async () => ((await admin.zcard(keys.log)) === 1 ? Date.now() : undefined), 'the old entry to be pruned', 5_000);
+    expect(pruned - first.at).toBeLessThan(2_000 + 500 + 400);
+    expect((await admin.zrange(keys.log, 0, -1)).map((e) => (JSON.parse(e) as SignalEnvelope).payload)).toEqual(['newer']);
+    expect(await admin.zcard(keys.at)).toBe(1);
+  });
+
   it('removes the aged-out members themselves on append, not only from what it returns', async () => {
     const log = await signalLog(300);
     const call = randomUUID();

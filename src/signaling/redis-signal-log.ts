@@ -72,9 +72,15 @@ end
 return { firstKept, entries, nextSeq }
 `;
 
+/** KEYS: seq, log, at. ARGV: retentionMs. Deletes the entries that aged out, nothing else. */
+const PRUNE_ONLY = `${PRUNE}
+return 0
+`;
+
 interface SignalScripts {
   vwSignalAppend(seqKey: string, logKey: string, atKey: string, retentionMs: number, seqTtlMs: number, channel: string, signal: string): Promise<string>;
   vwSignalRead(seqKey: string, logKey: string, atKey: string, retentionMs: number, afterSeq: number): Promise<[number, string[], number]>;
+  vwSignalPrune(seqKey: string, logKey: string, atKey: string, retentionMs: number): Promise<number>;
 }
 
 /**
@@ -87,6 +93,13 @@ export class RedisSignalLog implements SignalLog {
   private readonly prefix: string;
   private readonly retentionMs: number;
   private readonly seqTtlMs: number;
+  /**
+   * The inboxes this instance appended to within the window, by `callId`/`to`, with when: pruned
+   * four times a window, so a signal nobody reads or follows is gone within a quarter window of
+   * aging out, not when its inbox's key expires (a window after its last signal).
+   */
+  private readonly recent = new Map<string, { callId: string; to: string; at: number }>();
+  private readonly pruner: NodeJS.Timeout;
 
   private constructor(
     private readonly redis: Redis & SignalScripts,
@@ -97,6 +110,25 @@ export class RedisSignalLog implements SignalLog {
     this.seqTtlMs = Math.max(options.seqTtlMs ?? INBOX_IDLE_MS, options.retentionMs);
     redis.defineCommand('vwSignalAppend', { numberOfKeys: 3, lua: APPEND });
     redis.defineCommand('vwSignalRead', { numberOfKeys: 3, lua: READ });
+    redis.defineCommand('vwSignalPrune', { numberOfKeys: 3, lua: PRUNE_ONLY });
+    this.pruner = setInterval(() => void this.prune(), Math.max(250, Math.floor(this.retentionMs / 4))).unref();
+  }
+
+  /** Prunes the inboxes appended to within the window; those whose key expired by now are forgotten. */
+  private async prune(): Promise<void> {
+    const now = Date.now();
+    const due: Promise<number>[] = [];
+    for (const [id, inbox] of this.recent) {
+      // A window after its last append here, the inbox's log has expired in Redis as a whole.
+      if (now - inbox.at > this.retentionMs) {
+        this.recent.delete(id);
+        continue;
+      }
+      const keys = inboxKeys(this.prefix, inbox.callId, inbox.to);
+      due.push(this.redis.vwSignalPrune(keys.seq, keys.log, keys.at, this.retentionMs));
+    }
+    // A failure (Redis away) is left to the next round, and to each append and read, which prune too.
+    await Promise.allSettled(due);
   }
 
   /** Opens its connection; rejects with `RedisUnavailableError` when Redis cannot be reached. */
@@ -117,6 +149,10 @@ export class RedisSignalLog implements SignalLog {
     const body = JSON.stringify({ callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload });
     const channel = `${this.prefix}${this.topic(signal.callId, signal.to)}`;
     const stored = await this.redis.vwSignalAppend(keys.seq, keys.log, keys.at, this.retentionMs, this.seqTtlMs, channel, body);
+    const id = `${signal.callId}/${signal.to}`;
+    const recent = this.recent.get(id);
+    if (recent) recent.at = Date.now();
+    else this.recent.set(id, { callId: signal.callId, to: signal.to, at: Date.now() });
     return JSON.parse(stored) as SignalEnvelope;
   }
 
@@ -127,6 +163,8 @@ export class RedisSignalLog implements SignalLog {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pruner);
+    this.recent.clear();
     await closeRedis(this.redis);
   }
 }
