@@ -11,14 +11,21 @@ import type { SignalingService } from './services/signaling.service.js';
  * Per-request state. HTTP requests get a fresh one each; a graphql-ws operation gets one per
  * subscribe message, so its entity manager and loaders never outlive the operation.
  */
+
+/** How the device id the server makes up for a socket that named none begins: with a colon, which no client's own id may have. */
+export const GENERATED_DEVICE = 'socket:';
+
+/** Whether `deviceId` was made up by the server for a socket that named no device: a reconnect gets another one. */
+export const isGeneratedDeviceId = (deviceId: string | null): boolean => deviceId !== null && deviceId.startsWith(GENERATED_DEVICE);
+
 export interface Context {
   /** A fork of the ORM's entity manager for this request alone. */
   em: EntityManager;
   /** The verified caller, or null when no token was sent. */
   viewer: Viewer | null;
   /**
-   * The client device: the socket's `deviceId` connection parameter (random per socket when
-   * absent), or the `x-device-id` header over HTTP (null when absent).
+   * The client device: the socket's `deviceId` connection parameter (made up per socket when
+   * absent: {@link isGeneratedDeviceId}), or the `x-device-id` header over HTTP (null when absent).
    */
   deviceId: string | null;
   request: RequestMeta;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverLine } from '../src/db/embedded-postgres.js';
+import { serverLine, serverLines } from '../src/db/embedded-postgres.js';
 
 describe("the embedded PostgreSQL's log, as the service logs it", () => {
   it('keeps the text of the server LOG lines and only the severity of the others, which may quote row values', () => {
@@ -15,5 +15,9 @@ describe("the embedded PostgreSQL's log, as the service logs it", () => {
     ];
     expect(refused.map(serverLine)).toEqual([{ severity: 'ERROR' }, { severity: 'DETAIL' }, { severity: 'STATEMENT' }, { severity: 'FATAL' }]);
     expect(serverLine('something else entirely: pat.smith@example.org')).toEqual({ severity: 'UNKNOWN' });
+    // One chunk of the server's output may hold several lines: each is judged on its own.
+    const chunk = `${prefix}LOG:  checkpoint complete\n${refused[0]}\n${refused[1]}\n`;
+    expect(serverLines(chunk)).toEqual([{ severity: 'LOG', message: `${prefix}LOG:  checkpoint complete` }, { severity: 'ERROR' }, { severity: 'DETAIL' }]);
+    expect(JSON.stringify(serverLines(chunk))).not.toContain('pat.smith');
   });
 });

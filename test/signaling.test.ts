@@ -5,7 +5,7 @@ import {
   InitiateCallDocument, JoinCallDocument, LeaveCallDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
 } from './generated/graphql.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { DeviceSockets, execute, request, subscribe } from './helpers/client.js';
+import { connected, DeviceSockets, execute, request, subscribe, wsClient } from './helpers/client.js';
 import { TestPeer } from './helpers/peer.js';
 
 let app: TestApp;
@@ -318,6 +318,23 @@ describe('several devices', () => {
     expect((await request(phone, JoinCallDocument, { callId })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
     expect((await request(laptop, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
     onLaptop.dispose();
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+});
+
+describe('a socket that names no device', () => {
+  it('opens a call\'s signals without binding it, so the same client reconnecting (another made-up id) opens them again', async () => {
+    const adaSocket = await socket('ada', 'ada-desk-nameless');
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    for (const attempt of [1, 2]) {
+      const nameless = wsClient(app.wsUrl, tokens.pat);
+      await connected(nameless);
+      const inbox = subscribe(nameless, SignalsDocument, { callId, afterSeq: attempt - 1 });
+      expect((await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: `try ${attempt}` } })).data?.sendSignal.seq).toBe(attempt);
+      expect((await inbox.next()).data?.signals).toMatchObject({ seq: attempt, payload: `try ${attempt}` });
+      await nameless.dispose();
+    }
     await execute(app.url, EndCallDocument, { callId }, tokens.ada);
   });
 });

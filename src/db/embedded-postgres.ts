@@ -41,8 +41,12 @@ export async function startEmbeddedPostgres(dir: string, logger: Logger, persist
     // No failing statement's text and no DETAIL lines in the server's own log: they can hold the
     // values of a row (a duplicate key's, say), which may be patient data.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'log_error_verbosity=terse', '-c', 'log_min_error_statement=panic', ...(persistent ? [] : ['-c', 'fsync=off'])],
-    onLog: (message) => logger.debug('embedded postgres', serverLine(message)),
-    onError: (error) => logger.debug('embedded postgres stderr', serverLine(error)),
+    onLog: (message) => {
+      for (const line of serverLines(message)) logger.debug('embedded postgres', line);
+    },
+    onError: (error) => {
+      for (const line of serverLines(error)) logger.debug('embedded postgres stderr', line);
+    },
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
@@ -91,4 +95,9 @@ export function serverLine(line: unknown): { severity: string; message?: string 
   const text = String(line).trim();
   const severity = /\b(DEBUG\d?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT):/.exec(text)?.[1] ?? 'UNKNOWN';
   return severity === 'LOG' ? { severity, message: text.slice(0, 300) } : { severity };
+}
+
+/** {@link serverLine} of each line of what the server wrote at once (one chunk may hold several lines). */
+export function serverLines(chunk: unknown): { severity: string; message?: string }[] {
+  return String(chunk).split('\n').filter((line) => line.trim() !== '').map(serverLine);
 }

@@ -9,7 +9,7 @@ import type { TokenVerifier } from '../auth/jwt.js';
 import { assertServiceScope } from '../auth/service-scope.js';
 import { Role } from '../entities/enums.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { Context } from '../context.js';
+import { GENERATED_DEVICE, type Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { depthLimit } from './depth-limit.js';
 import { keepAlive } from './keep-alive.js';
@@ -35,6 +35,7 @@ type SocketState = {
   deviceId?: string;
 };
 
+/** A client's own device id; never with a colon, which tells the ids the server makes up (GENERATED_DEVICE). */
 const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
@@ -157,7 +158,7 @@ export function attachGraphqlWs(wsServer: WebSocketServer, options: WsOptions) {
         try {
           const viewer = await options.verifier.verify(raw.replace(/^Bearer\s+/i, ''));
           ctx.extra.viewer = viewer;
-          ctx.extra.deviceId = typeof device === 'string' ? device : `socket-${randomUUID()}`;
+          ctx.extra.deviceId = typeof device === 'string' ? device : `${GENERATED_DEVICE}${randomUUID()}`;
           states.set(ctx.extra.socket, ctx as unknown as LaneSocketState & { extra: SocketState & Extra });
           closeWhenExpired(ctx.extra.socket, viewer.expiresAt);
           return true;

@@ -64,10 +64,15 @@ export class PresenceService {
   async open(callId: string, userId: string, deviceId: string | null): Promise<string | 'NOT_JOINED' | 'ELSEWHERE'> {
     const sessionId = randomUUID();
     const now = new Date();
-    // One statement: the row locked, then opened only if the device may have it.
+    // One statement: the call's row shared-locked (a change to the call, joinCall's binding
+    // included, holds it for update, so the two cannot both bind), the participant's row locked,
+    // then opened only if the device may have it.
     const rows = await this.track(this.deps.em().execute<{ opened: boolean; previous: string | null }[]>(
-      `WITH previous AS (
-         SELECT id, connection, device_id FROM call_participants WHERE call_id = ? AND user_id = ? AND status = 'JOINED' FOR UPDATE
+      `WITH call AS (
+         SELECT id FROM calls WHERE id = ? FOR SHARE
+       ), previous AS (
+         SELECT p.id, p.connection, p.device_id FROM call_participants p JOIN call ON call.id = p.call_id
+          WHERE p.user_id = ? AND p.status = 'JOINED' FOR UPDATE OF p
        ), opened AS (
          UPDATE call_participants p SET connection = 'CONNECTED', session_id = ?, session_closed_at = NULL, lease_until = ?,
                 disconnected_at = NULL, reconnect_deadline_at = NULL, device_id = coalesce(previous.device_id, ?::text)

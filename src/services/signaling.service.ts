@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { requireViewer, type Context } from '../context.js';
+import { isGeneratedDeviceId, requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
-import { badInput, conflict, describe, notFound } from '../errors.js';
+import { badInput, conflict, describe, notFound, type AppError } from '../errors.js';
 import { topics, type PubSub, type Sink } from '../pubsub/pubsub.js';
 import { pullFrom } from '../pubsub/subscriber-queue.js';
 import type { Logger } from '../logger.js';
@@ -168,11 +168,15 @@ export class SignalingService {
           : me.deviceId && me.deviceId !== ctx.deviceId
             ? answeredElsewhere()
             : null;
-    await this.deps.audit.recordNow(ctx.em, {
+    // One audit row per attempt, written once its outcome is known.
+    const audit = (refused: AppError | null) => this.deps.audit.recordNow(ctx.em, {
       actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
-      outcome: refusal ? 'DENIED' : 'SUCCESS', errorCode: refusal?.code ?? null, details: { afterSeq },
+      outcome: refused ? 'DENIED' : 'SUCCESS', errorCode: refused?.code ?? null, details: { afterSeq },
     });
-    if (refusal) throw refusal;
+    if (refusal) {
+      await audit(refusal);
+      throw refusal;
+    }
     const { presence, logger } = this.deps;
     let session: string | null = null;
     let closed = false;
@@ -192,9 +196,12 @@ export class SignalingService {
         sink.end(error);
       },
     });
+    // A device id the server made up for this socket binds nothing: the same client reconnecting
+    // would get another one and find the call taken. Such a socket opens signals as before.
+    const device = isGeneratedDeviceId(ctx.deviceId) ? null : ctx.deviceId;
     let opened: Awaited<ReturnType<PresenceService['open']>>;
     try {
-      opened = await presence.open(callId, viewer.id, ctx.deviceId);
+      opened = await presence.open(callId, viewer.id, device);
     } catch (error) {
       await inbox.stop();
       throw error;
@@ -202,19 +209,20 @@ export class SignalingService {
     if (opened === 'NOT_JOINED' || opened === 'ELSEWHERE') {
       // The call changed since its view was read: the participant left, or another of their devices took it.
       await inbox.stop();
-      const late = opened === 'ELSEWHERE'
-        ? answeredElsewhere()
-        : notJoinedYet();
-      await this.deps.audit.recordNow(ctx.em, {
-        actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
-        outcome: 'DENIED', errorCode: late.code, details: { afterSeq },
-      });
+      const late = opened === 'ELSEWHERE' ? answeredElsewhere() : notJoinedYet();
+      await audit(late);
       throw late;
     }
     session = opened;
-    // Bound to this device now if it was bound to none: this instance's view says so at once
-    // (the others' within MEMBERSHIP_TTL_MS), so another device's sends are refused here too.
-    if (!me!.deviceId && ctx.deviceId) me!.deviceId = ctx.deviceId;
+    try {
+      await audit(null);
+    } catch (error) {
+      await Promise.allSettled([inbox.stop(), closeSession(opened)]);
+      throw error;
+    }
+    // Bound to this device now if it was bound to none: this instance's view is read again, so
+    // another device's sends are refused here at once (on other instances within MEMBERSHIP_TTL_MS).
+    if (!me!.deviceId && device) this.forget(callId);
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
     if (closed && session) await closeSession(session);
     inbox.start();

@@ -16,8 +16,8 @@ const POOL_MAX_BYTES = 8 * 1024 * 1024;
  * pressure"). Without reuse, every 30 s window of signals was new memory, and at 4000 signals a
  * second that started a full collection every 35-40 s (bench/README.md, eleventh session). Reused,
  * the memory of a steady load stays the same. Only the sizes inboxes grow through are kept (powers
- * of two from FIRST_CHUNK to MAX_CHUNK); a chunk is zeroed when given back, so one call's signals
- * never lie in memory another call writes to.
+ * of two from FIRST_CHUNK to MAX_CHUNK); a chunk is zeroed when given back, pooled or not, so one
+ * call's signals never lie in memory another call writes to, nor in memory the collector frees.
  */
 const pool = new Map<number, Buffer[]>();
 let pooledBytes = 0;
@@ -36,10 +36,11 @@ export function takeChunk(size: number): Buffer {
 
 function giveChunks(chunks: Buffer[]): void {
   for (const chunk of chunks) {
+    // Zeroed whether it is kept or left to the collector: what it held carries network addresses.
+    chunk.fill(0);
     const size = chunk.length;
     // Up to MAX_CHUNK every chunk is a power of two (chunkSizeFor, then doubling); beyond, one payload's own size.
     if (size > MAX_CHUNK || !makeRoom(size)) continue;
-    chunk.fill(0);
     let free = pool.get(size);
     if (!free) pool.set(size, (free = []));
     free.push(chunk);

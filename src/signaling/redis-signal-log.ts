@@ -45,6 +45,11 @@ end
  * Numbers, stores, prunes, sets expiries and publishes the envelope, atomically. Returns its JSON.
  */
 const APPEND = `${PRUNE}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  -- A counter lost (evicted) while the log stayed: numbering goes on after the highest kept entry.
+  local highest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  if highest[2] then redis.call('SET', KEYS[1], highest[2]) end
+end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 local envelope = string.format('{"seq":%d,"at":%d,', seq, now) .. string.sub(ARGV[4], 2)
@@ -64,7 +69,9 @@ return envelope
 const READ = `${PRUNE}
 local entries = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')
 local lowest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local nextSeq = (tonumber(redis.call('GET', KEYS[1])) or 0) + 1
+local highest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+-- Past the highest kept entry even if the counter was lost (evicted) while the log stayed.
+local nextSeq = math.max(tonumber(redis.call('GET', KEYS[1])) or 0, tonumber(highest[2] or 0)) + 1
 local firstKept = nextSeq
 if lowest[2] then
   firstKept = tonumber(lowest[2])

@@ -63,7 +63,8 @@ export class SignalRelay {
           // service restarted, a Redis lost its data), and whatever it keeps is news to this
           // reader, which would otherwise drop every new signal up to its old seq. RESYNC, then
           // all of it, read again after the new `last`.
-          resync(firstKept - 1);
+          // Never above the new numbering: the next read then finds this reader behind it.
+          resync(Math.min(firstKept, nextSeq) - 1);
           continue;
         }
         if (firstKept > last + 1) resync(firstKept - 1);
@@ -104,8 +105,10 @@ export class SignalRelay {
           held.push(entry);
           return;
         }
-        if (entry.seq <= last) return;
         if (entry.seq === last + 1) return emit(entry);
+        // Ahead of what was delivered (a lost pub/sub message), or not after it: most often one
+        // the first read delivered too, but also the first of a numbering that started again
+        // under this open stream (a Redis that lost its data). A read of the log tells which.
         held = [entry];
         catchUp(null).catch(end);
       },
