@@ -18,6 +18,12 @@ export const GENERATED_DEVICE = 'socket:';
 /** Whether `deviceId` was made up by the server for a socket that named no device: a reconnect gets another one. */
 export const isGeneratedDeviceId = (deviceId: string | null): boolean => deviceId !== null && deviceId.startsWith(GENERATED_DEVICE);
 
+/**
+ * The device a call may be bound to from `deviceId`: none for a made-up one, which the same client
+ * reconnecting would not have, and would then find its own call taken.
+ */
+export const bindableDeviceId = (deviceId: string | null): string | null => (isGeneratedDeviceId(deviceId) ? null : deviceId);
+
 export interface Context {
   /** A fork of the ORM's entity manager for this request alone. */
   em: EntityManager;

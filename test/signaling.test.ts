@@ -323,10 +323,14 @@ describe('several devices', () => {
 });
 
 describe('a socket that names no device', () => {
-  it('opens a call\'s signals without binding it, so the same client reconnecting (another made-up id) opens them again', async () => {
+  it('answers, joins and opens a call\'s signals without binding it, so the same client reconnecting (another made-up id) opens them again', async () => {
     const adaSocket = await socket('ada', 'ada-desk-nameless');
     const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
-    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    const answering = wsClient(app.wsUrl, tokens.pat);
+    await connected(answering);
+    expect((await request(answering, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
+    expect((await request(answering, JoinCallDocument, { callId })).data?.joinCall.polite).toBe(true);
+    await answering.dispose();
     for (const attempt of [1, 2]) {
       const nameless = wsClient(app.wsUrl, tokens.pat);
       await connected(nameless);

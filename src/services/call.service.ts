@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/viewer.js';
-import { requireViewer, type Context } from '../context.js';
+import { bindableDeviceId, requireViewer, type Context } from '../context.js';
 import { CallParticipant } from '../entities/call-participant.entity.js';
 import { Call } from '../entities/call.entity.js';
 import {
@@ -133,7 +133,7 @@ export class CallService {
             id: randomUUID(), call: created, user: userId, role, position, invitedAt: now, callCreatedAt: now,
             status: role === ParticipantRole.CALLER && !scheduled ? ParticipantStatus.JOINED : ParticipantStatus.INVITED,
             joinedAt: role === ParticipantRole.CALLER && !scheduled ? now : null,
-            deviceId: role === ParticipantRole.CALLER ? ctx.deviceId : null,
+            deviceId: role === ParticipantRole.CALLER ? bindableDeviceId(ctx.deviceId) : null,
           });
         participant(viewer.id, ParticipantRole.CALLER, 0);
         input.inviteeIds.forEach((id, i) => participant(id, ParticipantRole.INVITEE, i + 1));
@@ -176,7 +176,7 @@ export class CallService {
       const caller = await callerOf(em, participants);
       me.status = ParticipantStatus.JOINED;
       me.joinedAt = now;
-      me.deviceId = deviceId;
+      me.deviceId = bindableDeviceId(deviceId);
       const others = await stopRinging(em, call, participants, 'STARTED');
       return [[topics.incomingCall(viewer.id), incoming(call, caller, 'ANSWERED_ELSEWHERE', deviceId)], ...others];
     });

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { bindableDeviceId } from '../context.js';
 import { CallParticipant } from '../entities/call-participant.entity.js';
 import { Call } from '../entities/call.entity.js';
 import { CallEndReason, CallStatus, ConnectionState, ParticipantStatus } from '../entities/enums.js';
@@ -55,8 +56,9 @@ export class PresenceService {
   }
 
   /**
-   * Opens a session for a joined participant on `deviceId`, binding the call to that device when
-   * it was bound to none (an answer sent without a device id). Returns the session's id, or why
+   * Opens a session for a joined participant on the socket's `deviceId`, binding the call to that
+   * device when it was bound to none (an answer sent without a device id) and the id is the
+   * client's own ({@link bindableDeviceId}: a made-up one binds nothing). Returns the session's id, or why
    * there is none: the participant is not in the call (`NOT_JOINED`), or the call is bound to
    * another of their devices (`ELSEWHERE`). A participant who was DISCONNECTED is CONNECTED
    * again, and the others are told.
@@ -76,18 +78,24 @@ export class PresenceService {
        ), opened AS (
          UPDATE call_participants p SET connection = 'CONNECTED', session_id = ?, session_closed_at = NULL, lease_until = ?,
                 disconnected_at = NULL, reconnect_deadline_at = NULL, device_id = coalesce(previous.device_id, ?::text)
-           FROM previous WHERE p.id = previous.id AND (previous.device_id IS NULL OR ?::text IS NULL OR previous.device_id = ?::text)
+           FROM previous WHERE p.id = previous.id AND (previous.device_id IS NULL OR previous.device_id = ?::text)
          RETURNING p.id
        )
        SELECT EXISTS (SELECT 1 FROM opened) AS opened, previous.connection AS previous FROM previous`,
-      [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs), deviceId, deviceId, deviceId],
+      [callId, userId, sessionId, new Date(now.getTime() + this.deps.leaseMs), bindableDeviceId(deviceId), deviceId],
     ));
     if (rows.length === 0) return 'NOT_JOINED';
     if (!rows[0]!.opened) return 'ELSEWHERE';
     this.held.add(sessionId);
     if (rows[0]!.previous === ConnectionState.DISCONNECTED) {
-      const call = await this.deps.em().findOneOrFail(Call, callId);
-      await this.deps.changer.publish([[topics.callEvents(callId), participantEvent('PARTICIPANT_RECONNECTED', call, userId, now)]]);
+      try {
+        const call = await this.deps.em().findOneOrFail(Call, callId);
+        await this.deps.changer.publish([[topics.callEvents(callId), participantEvent('PARTICIPANT_RECONNECTED', call, userId, now)]]);
+      } catch (error) {
+        // The caller gets no session to close: close it here, or its lease would be renewed for good.
+        await this.close(sessionId).catch(() => undefined);
+        throw error;
+      }
     }
     return sessionId;
   }
@@ -146,8 +154,9 @@ export class PresenceService {
       const rows = await em.execute<Record<string, unknown>[]>(`SELECT c.* ${SWEEP_DUE} LIMIT 50 FOR UPDATE OF c SKIP LOCKED`, params);
       const calls = rows.map((row) => em.map(Call, row));
       if (calls.length === 0) return 0;
-      // Locked, so a reconnect (presence.open) waits for this round instead of being overwritten by it.
-      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Locked, so a reconnect (presence.open) waits for this round instead of being overwritten by
+      // it; in id order, as the lease renewal locks them, so the two never deadlock.
+      const participants = await em.find(CallParticipant, { call: { $in: calls.map((c) => c.id) } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
       for (const call of calls) {
         const own = participants.filter((p) => p.call.id === call.id);
         for (const p of own) {

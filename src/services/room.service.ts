@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import { bindableDeviceId, type Context } from '../context.js';
 import type { CallParticipant } from '../entities/call-participant.entity.js';
 import type { Call } from '../entities/call.entity.js';
 import { CallEndReason, CallStatus, ParticipantRole, ParticipantStatus } from '../entities/enums.js';
@@ -110,10 +110,13 @@ export class RoomService {
 
 const media = (p: CallParticipant) => ({ audio: p.audio, video: p.video, screen: p.screen });
 
-/** Binds the call to the participant's device on first use; any other device of theirs is refused. */
+/**
+ * Binds the call to the participant's device on first use (a socket that named no device binds
+ * nothing: {@link bindableDeviceId}); any other device of theirs is refused.
+ */
 export function bindDevice(me: CallParticipant, deviceId: string | null): void {
   if (!me.deviceId) {
-    me.deviceId = deviceId;
+    me.deviceId = bindableDeviceId(deviceId);
   } else if (deviceId !== me.deviceId) {
     throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
   }

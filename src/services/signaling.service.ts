@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { isGeneratedDeviceId, requireViewer, type Context } from '../context.js';
+import { bindableDeviceId, requireViewer, type Context } from '../context.js';
 import { CallStatus, ParticipantStatus } from '../entities/enums.js';
 import { badInput, conflict, describe, notFound, type AppError } from '../errors.js';
 import { topics, type PubSub, type Sink } from '../pubsub/pubsub.js';
@@ -168,11 +168,16 @@ export class SignalingService {
           : me.deviceId && me.deviceId !== ctx.deviceId
             ? answeredElsewhere()
             : null;
-    // One audit row per attempt, written once its outcome is known.
-    const audit = (refused: AppError | null) => this.deps.audit.recordNow(ctx.em, {
+    // One audit row per attempt, written once its outcome is known: refused, failed (the pub/sub
+    // or the database, after the checks passed), or open.
+    const audit = (refused: AppError | null, failed = false) => this.deps.audit.recordNow(ctx.em, {
       actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
-      outcome: refused ? 'DENIED' : 'SUCCESS', errorCode: refused?.code ?? null, details: { afterSeq },
+      outcome: failed ? 'FAILED' : refused ? 'DENIED' : 'SUCCESS', errorCode: refused?.code ?? null, details: { afterSeq },
     });
+    const failedWith = async (error: unknown): Promise<never> => {
+      await audit(null, true).catch((auditError: unknown) => this.deps.logger.warn('auditing a failed signals attempt failed', { error: describe(auditError) }));
+      throw error;
+    };
     if (refusal) {
       await audit(refusal);
       throw refusal;
@@ -195,16 +200,13 @@ export class SignalingService {
         void leave();
         sink.end(error);
       },
-    });
-    // A device id the server made up for this socket binds nothing: the same client reconnecting
-    // would get another one and find the call taken. Such a socket opens signals as before.
-    const device = isGeneratedDeviceId(ctx.deviceId) ? null : ctx.deviceId;
+    }).catch(failedWith);
     let opened: Awaited<ReturnType<PresenceService['open']>>;
     try {
-      opened = await presence.open(callId, viewer.id, device);
+      opened = await presence.open(callId, viewer.id, ctx.deviceId);
     } catch (error) {
       await inbox.stop();
-      throw error;
+      return failedWith(error);
     }
     if (opened === 'NOT_JOINED' || opened === 'ELSEWHERE') {
       // The call changed since its view was read: the participant left, or another of their devices took it.
@@ -222,7 +224,7 @@ export class SignalingService {
     }
     // Bound to this device now if it was bound to none: this instance's view is read again, so
     // another device's sends are refused here at once (on other instances within MEMBERSHIP_TTL_MS).
-    if (!me!.deviceId && device) this.forget(callId);
+    if (!me!.deviceId && bindableDeviceId(ctx.deviceId)) this.forget(callId);
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
     if (closed && session) await closeSession(session);
     inbox.start();
