@@ -343,6 +343,30 @@ describe('a socket that names no device', () => {
   });
 });
 
+describe('a nameless stream on a call bound to no device', () => {
+  it('ends as ANSWERED_ELSEWHERE once a named device of the same user binds the call, and gets nothing after', async () => {
+    const adaSocket = await socket('ada', 'ada-desk-unbound-end');
+    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    const nameless = wsClient(app.wsUrl, tokens.pat);
+    await connected(nameless);
+    const inbox = subscribe(nameless, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'before' } })).data?.sendSignal.seq).toBe(1);
+    expect((await inbox.next()).data?.signals.payload).toBe('before');
+    // The laptop names itself and joins: the call is the laptop's from now on.
+    const laptop = await socket('pat', 'pat-laptop-unbound-end');
+    expect((await request(laptop, JoinCallDocument, { callId })).data?.joinCall.polite).toBe(true);
+    expect((await inbox.next()).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    const onLaptop = subscribe(laptop, SignalsDocument, { callId, afterSeq: 1 });
+    expect((await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'after' } })).data?.sendSignal.seq).toBe(2);
+    expect((await onLaptop.next()).data?.signals.payload).toBe('after');
+    expect(inbox.pending()).toBe(0);
+    onLaptop.dispose();
+    await nameless.dispose();
+    await execute(app.url, EndCallDocument, { callId }, tokens.ada);
+  });
+});
+
 describe('isolation', () => {
   it('keeps an outsider out of a call\'s signals, exactly as if it did not exist', async () => {
     const { callId } = await activeCall('pat-tab-isolation');

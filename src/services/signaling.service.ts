@@ -53,6 +53,14 @@ const answeredElsewhere = () => conflict('this call is taken on another of your 
 /** The refusal of `signals` to a participant who has not answered or joined. */
 const notJoinedYet = () => conflict('answer or join the call before opening its signals');
 
+/** A `signals` stream opened on a call bound to no device, by a socket that named none. */
+interface UnboundStream {
+  userId: string;
+  deviceId: string | null;
+  /** Ends it as ANSWERED_ELSEWHERE. */
+  end(): void;
+}
+
 /** The subscription to one call's events that keeps its cached view honest. */
 interface Watch {
   live: Promise<AsyncIterableIterator<object>>;
@@ -69,6 +77,8 @@ export class SignalingService {
   private readonly memberships = new Map<string, Membership>();
   private readonly refreshing = new Map<string, Promise<Membership | null>>();
   private readonly watches = new Map<string, Watch>();
+  /** Streams of calls bound to no device, by call: {@link endStreamsBoundElsewhere} ends them once another device binds the call. */
+  private readonly unbound = new Map<string, Set<UnboundStream>>();
   /**
    * The views of calls from the database. Loads asked for in one turn of the event loop share one
    * statement: calls set up together go stale together, and their refreshes would otherwise each
@@ -222,14 +232,62 @@ export class SignalingService {
       await Promise.allSettled([inbox.stop(), closeSession(opened)]);
       throw error;
     }
-    // Bound to this device now if it was bound to none: this instance's view is read again, so
-    // another device's sends are refused here at once (on other instances within MEMBERSHIP_TTL_MS).
-    if (!me!.deviceId && bindableDeviceId(ctx.deviceId)) this.forget(callId);
+    const stop = async () => void (await Promise.allSettled([leave(), inbox.stop(), this.unregister(callId, unbound)]));
+    /** Set while the call is bound to no device: a stream another device's binding must end. */
+    let unbound: UnboundStream | undefined;
+    if (!me!.deviceId) {
+      if (bindableDeviceId(ctx.deviceId)) {
+        // Bound to this device now: this instance's view is read again, so another device's sends
+        // are refused here at once (on other instances within MEMBERSHIP_TTL_MS), and this
+        // instance's streams of the user on other devices end.
+        this.forget(callId);
+        void this.endStreamsBoundElsewhere(callId);
+      } else {
+        unbound = {
+          userId: viewer.id,
+          deviceId: ctx.deviceId,
+          end: () => {
+            void stop();
+            sink.end(answeredElsewhere());
+          },
+        };
+        let streams = this.unbound.get(callId);
+        if (!streams) this.unbound.set(callId, (streams = new Set()));
+        streams.add(unbound);
+      }
+    }
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
     if (closed && session) await closeSession(session);
     inbox.start();
     // Presence ends even if unsubscribing waits on (or fails with) the pub/sub.
-    return async () => void (await Promise.allSettled([leave(), inbox.stop()]));
+    return stop;
+  }
+
+  private async unregister(callId: string, stream: UnboundStream | undefined): Promise<void> {
+    const streams = stream && this.unbound.get(callId);
+    if (!streams) return;
+    streams.delete(stream);
+    if (streams.size === 0) this.unbound.delete(callId);
+  }
+
+  /**
+   * Ends this instance's streams of the call that were opened while it was bound to no device
+   * (sockets that named none) and whose device is not the one it is bound to now: run on each of
+   * the call's events (answer, join and media state bind it) and after a binding by `signals`.
+   */
+  private async endStreamsBoundElsewhere(callId: string): Promise<void> {
+    if (!this.unbound.has(callId)) return;
+    let members: Membership | null;
+    try {
+      members = await this.membership(callId);
+    } catch (error) {
+      this.deps.logger.warn('checking the device of open signal streams failed', { error: describe(error) });
+      return;
+    }
+    for (const stream of [...(this.unbound.get(callId) ?? [])]) {
+      const bound = members?.participants.get(stream.userId)?.deviceId;
+      if (bound && bound !== stream.deviceId) stream.end();
+    }
   }
 
   /** {@link openSession} as an async iterator, for GraphQL execution. */
@@ -323,7 +381,10 @@ export class SignalingService {
     }
     void (async () => {
       try {
-        for await (const _ of events) this.forget(callId);
+        for await (const _ of events) {
+          this.forget(callId);
+          void this.endStreamsBoundElsewhere(callId);
+        }
       } catch (error) {
         this.deps.logger.warn('watching a call for signaling failed', { error: describe(error) });
       }
