@@ -7,11 +7,6 @@ import type { LiveEventsService } from './services/live-events.service.js';
 import type { QualityService } from './services/quality.service.js';
 import type { SignalingService } from './services/signaling.service.js';
 
-/**
- * Per-request state. HTTP requests get a fresh one each; a graphql-ws operation gets one per
- * subscribe message, so its entity manager and loaders never outlive the operation.
- */
-
 /** How the device id the server makes up for a socket that named none begins: with a colon, which no client's own id may have. */
 export const GENERATED_DEVICE = 'socket:';
 
@@ -23,6 +18,11 @@ export const isGeneratedDeviceId = (deviceId: string | null): boolean => deviceI
  * reconnecting would not have, and would then find its own call taken.
  */
 export const bindableDeviceId = (deviceId: string | null): string | null => (isGeneratedDeviceId(deviceId) ? null : deviceId);
+
+/**
+ * Per-request state. HTTP requests get a fresh one each; a graphql-ws operation gets one per
+ * subscribe message, so its entity manager and loaders never outlive the operation.
+ */
 
 export interface Context {
   /** A fork of the ORM's entity manager for this request alone. */

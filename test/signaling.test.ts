@@ -36,6 +36,29 @@ async function activeCall(patDevice = 'pat-laptop-1') {
   return { adaSocket, patSocket, callId };
 }
 
+/** ada calls pat, pat answers over HTTP with no x-device-id: the call is bound to no device of pat's. */
+async function answeredWithoutDevice(tag: string) {
+  const adaSocket = await socket('ada', `ada-desk-${tag}`);
+  const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
+  expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+  return { adaSocket, callId };
+}
+
+/** ada calls `invitees` in that order, on sockets of `tag`, and each answers: ada's socket, each invitee's, and the call id. */
+async function groupCall(invitees: string[], tag: string) {
+  const ada = await socket('ada', `ada-desk-${tag}`);
+  const clients = new Map<string, Client>();
+  for (const invitee of invitees) clients.set(invitee, await socket(invitee, `${invitee}-tab-${tag}`));
+  const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: invitees } })).data!.initiateCall.id;
+  for (const client of clients.values()) await request(client, AnswerCallDocument, { callId });
+  const invitee = (user: string): Client => {
+    const client = clients.get(user);
+    if (!client) throw new Error(`${user} is not invited`);
+    return client;
+  };
+  return { ada, invitee, callId };
+}
+
 describe('two WebRTC peers negotiating only through the API', () => {
   it('connect, exchange data-channel messages both ways, and leave history with both join and leave times', async () => {
     const { adaSocket, patSocket, callId } = await activeCall();
@@ -204,12 +227,8 @@ describe('leaving on purpose', () => {
   });
 
   it('keeps a group call going while two are still in it, and ends it when the last but one leaves', async () => {
-    const adaSocket = await socket('ada', 'ada-desk-group');
-    const patSocket = await socket('pat', 'pat-tab-group');
-    const eveSocket = await socket('eve', 'eve-tab-group');
-    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'eve'] } })).data!.initiateCall.id;
-    await request(patSocket, AnswerCallDocument, { callId });
-    await request(eveSocket, AnswerCallDocument, { callId });
+    const { ada: adaSocket, invitee, callId } = await groupCall(['pat', 'eve'], 'group');
+    const [patSocket, eveSocket] = [invitee('pat'), invitee('eve')];
     for (const joining of [adaSocket, patSocket, eveSocket]) expect((await request(joining, JoinCallDocument, { callId })).errors).toBeUndefined();
     // A signal goes to the participant it names, and to no one else in the call.
     const sendTo = (to: string, payload: string) => request(adaSocket, SendSignalDocument, { input: { callId, toParticipantId: to, kind: 'RENEGOTIATE', payload } });
@@ -237,13 +256,9 @@ describe('leaving on purpose', () => {
 describe('perfect negotiation in a group call', () => {
   it('gives each pair of participants exactly one polite peer, and the top-level flag only to who is polite toward all', async () => {
     tokens.sal = await app.token('sal', 'patient', 'Sal');
-    const adaSocket = await socket('ada', 'ada-desk-group');
-    const patSocket = await socket('pat', 'pat-tab-group');
-    const salSocket = await socket('sal', 'sal-tab-group');
     // Named in this order: ada (the caller), pat, sal.
-    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat', 'sal'] } })).data!.initiateCall.id;
-    await request(patSocket, AnswerCallDocument, { callId });
-    await request(salSocket, AnswerCallDocument, { callId });
+    const { ada: adaSocket, invitee, callId } = await groupCall(['pat', 'sal'], 'polite');
+    const [patSocket, salSocket] = [invitee('pat'), invitee('sal')];
     const joined: Record<string, { polite: boolean; peers: { participantId: string; polite: boolean }[] }> = {};
     for (const [user, client] of [['ada', adaSocket], ['pat', patSocket], ['sal', salSocket]] as const) {
       joined[user] = (await request(client, JoinCallDocument, { callId })).data!.joinCall;
@@ -303,10 +318,7 @@ describe('several devices', () => {
   it('binds a call answered without a device id to the first device that opens its signals, and keeps the other out of them', async () => {
     const phone = await socket('pat', 'pat-phone-unbound');
     const laptop = await socket('pat', 'pat-laptop-unbound');
-    const adaSocket = await socket('ada', 'ada-desk-unbound');
-    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
-    // Answered over HTTP with no x-device-id: bound to no device yet.
-    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    const { adaSocket, callId } = await answeredWithoutDevice('unbound');
     const onLaptop = subscribe(laptop, SignalsDocument, { callId, afterSeq: 0 });
     expect((await request(adaSocket, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'first' } })).data?.sendSignal.seq).toBe(1);
     expect((await onLaptop.next()).data?.signals).toMatchObject({ seq: 1, payload: 'first' });
@@ -345,9 +357,7 @@ describe('a socket that names no device', () => {
 
 describe('a nameless stream on a call bound to no device', () => {
   it('ends as ANSWERED_ELSEWHERE once a named device of the same user binds the call, and gets nothing after', async () => {
-    const adaSocket = await socket('ada', 'ada-desk-unbound-end');
-    const callId = (await request(adaSocket, InitiateCallDocument, { input: { type: 'AUDIO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
-    expect((await execute(app.url, AnswerCallDocument, { callId }, tokens.pat)).answerCall.status).toBe('ACTIVE');
+    const { adaSocket, callId } = await answeredWithoutDevice('unbound-end');
     const nameless = wsClient(app.wsUrl, tokens.pat);
     await connected(nameless);
     const inbox = subscribe(nameless, SignalsDocument, { callId, afterSeq: 0 });

@@ -108,6 +108,9 @@ export class RoomService {
   }
 }
 
+/** The refusal of a call's media or signals to a device other than the one the call is bound to. */
+export const answeredElsewhere = () => conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+
 const media = (p: CallParticipant) => ({ audio: p.audio, video: p.video, screen: p.screen });
 
 /**
@@ -118,6 +121,6 @@ export function bindDevice(me: CallParticipant, deviceId: string | null): void {
   if (!me.deviceId) {
     me.deviceId = bindableDeviceId(deviceId);
   } else if (deviceId !== me.deviceId) {
-    throw conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
+    throw answeredElsewhere();
   }
 }

@@ -14,6 +14,7 @@ import { payloadToRelay } from '../signaling/relay-privacy.js';
 import type { AuditService } from './audit.service.js';
 import type { PresenceService } from './presence.service.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { answeredElsewhere } from './room.service.js';
 import { userId, uuid } from './validation.js';
 
 export interface SendSignalInput {
@@ -48,8 +49,6 @@ const MEMBERSHIP_STALE_MS = 12_000;
 /** A call nobody signalled in for this long stops being watched (its view is dropped). */
 const WATCH_IDLE_MS = 60_000;
 
-/** The refusal of a call's signals, or media, to a device other than the one the call is bound to. */
-const answeredElsewhere = () => conflict('this call is taken on another of your devices', { reason: 'ANSWERED_ELSEWHERE' });
 /** The refusal of `signals` to a participant who has not answered or joined. */
 const notJoinedYet = () => conflict('answer or join the call before opening its signals');
 
@@ -232,7 +231,10 @@ export class SignalingService {
       await Promise.allSettled([inbox.stop(), closeSession(opened)]);
       throw error;
     }
-    const stop = async () => void (await Promise.allSettled([leave(), inbox.stop(), this.unregister(callId, unbound)]));
+    const stop = async () => {
+      this.unregister(callId, unbound);
+      await Promise.allSettled([leave(), inbox.stop()]);
+    };
     /** Set while the call is bound to no device: a stream another device's binding must end. */
     let unbound: UnboundStream | undefined;
     if (!me!.deviceId) {
@@ -263,7 +265,7 @@ export class SignalingService {
     return stop;
   }
 
-  private async unregister(callId: string, stream: UnboundStream | undefined): Promise<void> {
+  private unregister(callId: string, stream: UnboundStream | undefined): void {
     const streams = stream && this.unbound.get(callId);
     if (!streams) return;
     streams.delete(stream);

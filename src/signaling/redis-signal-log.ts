@@ -101,11 +101,11 @@ export class RedisSignalLog implements SignalLog {
   private readonly retentionMs: number;
   private readonly seqTtlMs: number;
   /**
-   * The inboxes this instance appended to within the window, by `callId`/`to`, with when: pruned
+   * The inboxes this instance appended to within the window, by their log's key, with when: pruned
    * four times a window, so a signal nobody reads or follows is gone within a quarter window of
    * aging out, not when its inbox's key expires (a window after its last signal).
    */
-  private readonly recent = new Map<string, { callId: string; to: string; at: number }>();
+  private readonly recent = new Map<string, { keys: ReturnType<typeof inboxKeys>; at: number }>();
   private readonly pruner: NodeJS.Timeout;
 
   private constructor(
@@ -125,13 +125,12 @@ export class RedisSignalLog implements SignalLog {
   private async prune(): Promise<void> {
     const now = Date.now();
     const due: Promise<number>[] = [];
-    for (const [id, inbox] of this.recent) {
+    for (const [id, { keys, at }] of this.recent) {
       // A window after its last append here, the inbox's log has expired in Redis as a whole.
-      if (now - inbox.at > this.retentionMs) {
+      if (now - at > this.retentionMs) {
         this.recent.delete(id);
         continue;
       }
-      const keys = inboxKeys(this.prefix, inbox.callId, inbox.to);
       due.push(this.redis.vwSignalPrune(keys.seq, keys.log, keys.at, this.retentionMs));
     }
     // A failure (Redis away) is left to the next round, and to each append and read, which prune too.
@@ -156,10 +155,9 @@ export class RedisSignalLog implements SignalLog {
     const body = JSON.stringify({ callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload });
     const channel = `${this.prefix}${this.topic(signal.callId, signal.to)}`;
     const stored = await this.redis.vwSignalAppend(keys.seq, keys.log, keys.at, this.retentionMs, this.seqTtlMs, channel, body);
-    const id = `${signal.callId}/${signal.to}`;
-    const recent = this.recent.get(id);
+    const recent = this.recent.get(keys.log);
     if (recent) recent.at = Date.now();
-    else this.recent.set(id, { callId: signal.callId, to: signal.to, at: Date.now() });
+    else this.recent.set(keys.log, { keys, at: Date.now() });
     return JSON.parse(stored) as SignalEnvelope;
   }
 

@@ -1,10 +1,10 @@
-import { checkPayload, plainCandidateEnd, PLAIN_CANDIDATE_HEAD, SignalKind, type CandidateInit } from './signal.js';
+import { checkPayload, PLAIN_CANDIDATE_HEAD, SignalKind, type CandidateInit } from './signal.js';
 
 /**
  * The payload to relay for a signal of `kind`, after its check ({@link checkPayload}) and, for a
  * sender who must use TURN only, the relay-only rewrite below; or the problem, when either refuses
  * it. Pure: what the relay runs on every signal, in the order it runs it. A candidate in the form
- * browsers write ({@link plainCandidateEnd}) is checked and rewritten without being parsed.
+ * browsers write (`plainCandidateEnd` in signal.ts) is checked and rewritten without being parsed.
  */
 export function payloadToRelay(kind: SignalKind, payload: string, relayOnly: boolean): { payload: string } | { problem: string } {
   const checked = checkPayload(kind, payload);
@@ -24,10 +24,6 @@ const NOT_RELAY = 'only relay candidates may be sent by a participant who must u
  */
 export function keepRelayOnly(kind: SignalKind, payload: string, parsed?: CandidateInit | null): { payload: string } | { problem: string } {
   if (kind === SignalKind.ICE_CANDIDATE) {
-    if (!parsed) {
-      const end = plainCandidateEnd(payload);
-      if (end > 0) return plainCandidateToRelay(payload, end);
-    }
     const init = parsed ?? (JSON.parse(payload) as CandidateInit);
     const candidate = relayLine(init.candidate);
     if (candidate === null) return { problem: NOT_RELAY };
