@@ -3,12 +3,12 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { MemoryPubSub } from '../src/pubsub/memory-pubsub.js';
-import type { PubSub } from '../src/pubsub/pubsub.js';
+import type { PubSub, Sink } from '../src/pubsub/pubsub.js';
 import { redisTarget } from '../src/pubsub/redis-connection.js';
 import { RedisPubSub } from '../src/pubsub/redis-pubsub.js';
 import { MemorySignalLog } from '../src/signaling/memory-signal-log.js';
 import { inboxKeys, RedisSignalLog } from '../src/signaling/redis-signal-log.js';
-import { SignalKind, type SignalEnvelope } from '../src/signaling/signal.js';
+import { SignalKind, type SignalEnvelope, type UnnumberedSignal } from '../src/signaling/signal.js';
 import type { SignalLog } from '../src/signaling/signal-log.js';
 import { MAX_QUEUED_SIGNALS, SignalRelay } from '../src/signaling/signal-relay.js';
 import { pullFrom } from '../src/pubsub/subscriber-queue.js';
@@ -58,15 +58,15 @@ async function subscribers(channel: string): Promise<number> {
 }
 
 /** A relay inbox read as an iterator, as GraphQL execution reads a `signals` subscription. */
-function readInbox(relay: SignalRelay, callId: string, to: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
+function readInbox(relay: SignalRelay, callId: string, to: string, afterSeq: number, epoch: number | null = null): Promise<AsyncIterableIterator<SignalEnvelope>> {
   return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, async (sink) => {
-    const inbox = await relay.openPush(callId, to, afterSeq, sink);
+    const inbox = await relay.openPush(callId, to, afterSeq, epoch, sink);
     inbox.start();
     return inbox.stop;
   });
 }
 
-function signal(callId: string, to: string, payload: string, from = 'ada'): Omit<SignalEnvelope, 'seq' | 'at'> {
+function signal(callId: string, to: string, payload: string, from = 'ada'): UnnumberedSignal {
   return { callId, from, to, kind: SignalKind.RENEGOTIATE, payload };
 }
 
@@ -171,6 +171,8 @@ describe.skipIf(!available)('RedisPubSub', () => {
 interface LogUnderTest {
   log: SignalLog;
   pubsub: PubSub;
+  /** The log as it is after the server lost a call's inboxes: a one-process service restarted, a Redis that lost its data. */
+  lose(callId: string): Promise<SignalLog>;
 }
 
 const implementations: [string, boolean, (retentionMs: number) => Promise<LogUnderTest>][] = [
@@ -178,9 +180,22 @@ const implementations: [string, boolean, (retentionMs: number) => Promise<LogUnd
     const memory = new MemoryPubSub();
     const log = new MemorySignalLog(memory, retentionMs);
     opened.push(log, memory);
-    return { log, pubsub: memory };
+    const lose = async () => {
+      const restarted = new MemorySignalLog(memory, retentionMs);
+      opened.push(restarted);
+      return restarted;
+    };
+    return { log, pubsub: memory, lose };
   }],
-  ['RedisSignalLog', available, async (retentionMs) => ({ log: await signalLog(retentionMs), pubsub: await pubsub() })],
+  ['RedisSignalLog', available, async (retentionMs) => {
+    const log = await signalLog(retentionMs);
+    const lose = async (callId: string) => {
+      const lost = await admin.keys(`${keyPrefix}{${log.topic(callId, '')}*`);
+      if (lost.length > 0) await admin.del(...lost);
+      return log;
+    };
+    return { log, pubsub: await pubsub(), lose };
+  }],
 ];
 
 describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open) => {
@@ -199,18 +214,26 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
     expect(seqs).toEqual(['call/bob:1', 'call/bob:2', 'call/al:1', 'other/bob:1', 'call/bob:3', 'call/al:2']);
   });
 
-  it.skipIf(!runs)('reads the kept entries after a seq, oldest first, with the seq of the oldest kept and the next one', async () => {
+  it.skipIf(!runs)('reads the kept entries after a seq, oldest first, with the seq of the oldest kept and the next one, in one epoch', async () => {
     const { log } = await open(30_000);
     const call = randomUUID();
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [], firstKept: 1, nextSeq: 1 });
+    const before = Date.now();
+    // A read of an inbox with nothing in it starts its numbering: the first append has its epoch.
+    const { epoch } = await log.readAfter(call, 'bob', 0);
+    expect(epoch).toBeGreaterThanOrEqual(before - 1_000);
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [], firstKept: 1, nextSeq: 1, epoch });
     const stored: SignalEnvelope[] = [];
     for (const payload of ['one', 'two', 'three']) stored.push(await log.append(signal(call, 'bob', payload)));
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: stored, firstKept: 1, nextSeq: 4 });
-    expect(await log.readAfter(call, 'bob', 2)).toEqual({ entries: [stored[2]], firstKept: 1, nextSeq: 4 });
-    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4 });
+    expect(stored.map((e) => e.epoch)).toEqual([epoch, epoch, epoch]);
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: stored, firstKept: 1, nextSeq: 4, epoch });
+    expect(await log.readAfter(call, 'bob', 2)).toEqual({ entries: [stored[2]], firstKept: 1, nextSeq: 4, epoch });
+    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4, epoch });
     // An afterSeq the inbox never reached is told apart by nextSeq.
-    expect(await log.readAfter(call, 'bob', 9)).toEqual({ entries: [], firstKept: 1, nextSeq: 4 });
-    expect(await log.readAfter(call, 'al', 0)).toEqual({ entries: [], firstKept: 1, nextSeq: 1 });
+    expect(await log.readAfter(call, 'bob', 9)).toEqual({ entries: [], firstKept: 1, nextSeq: 4, epoch });
+    // Another inbox's numbering is its own, and its epoch never an earlier one.
+    const al = await log.readAfter(call, 'al', 0);
+    expect(al).toMatchObject({ entries: [], firstKept: 1, nextSeq: 1 });
+    expect(al.epoch).toBeGreaterThanOrEqual(epoch);
   });
 
   it.skipIf(!runs)('answers an afterSeq its inbox never reached (numbering started again) with RESYNC, then every signal kept, then live ones, each once', async () => {
@@ -240,6 +263,36 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
     await behind.return!();
   });
 
+  it.skipIf(!runs)('answers a resume from a numbering the inbox no longer has with RESYNC, then every signal kept, even once the new numbering passed afterSeq', async () => {
+    const { log, pubsub: bus, lose } = await open(30_000);
+    const call = randomUUID();
+    let processed: SignalEnvelope | undefined;
+    for (let i = 1; i <= 3; i++) processed = await log.append(signal(call, 'bob', `before ${i}`));
+    const restarted = await lose(call);
+    const since: SignalEnvelope[] = [];
+    for (let i = 1; i <= 5; i++) since.push(await restarted.append(signal(call, 'bob', `since ${i}`)));
+    expect(since.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(since[0]!.epoch).toBeGreaterThan(processed!.epoch);
+    const relay = new SignalRelay(restarted, bus);
+
+    // The reader processed seq 3 of the old numbering; 3 of the new one is not what it saw.
+    const stream = await readInbox(relay, call, 'bob', processed!.seq, processed!.epoch);
+    expect((await next(stream)).value).toMatchObject({ kind: 'RESYNC', seq: 0, epoch: since[0]!.epoch });
+    for (const sent of since) expect((await next(stream)).value).toEqual(sent);
+    const live = await restarted.append(signal(call, 'bob', 'live'));
+    expect((await next(stream)).value).toEqual(live);
+    await stream.return!();
+
+    // In the numbering it has, the reader gets what followed, and no RESYNC.
+    const current = await readInbox(relay, call, 'bob', 3, since[0]!.epoch);
+    expect((await next(current)).value).toEqual(since[3]);
+    await current.return!();
+    // Without an epoch the two numberings cannot be told apart: the new one's first three are not delivered.
+    const blind = await readInbox(relay, call, 'bob', processed!.seq);
+    expect((await next(blind)).value).toEqual(since[3]);
+    await blind.return!();
+  });
+
   it.skipIf(!runs)('publishes each entry on its own inbox topic only, as it is appended', async () => {
     const { log, pubsub: bus } = await open(30_000);
     const call = randomUUID();
@@ -267,7 +320,9 @@ describe.each(implementations)('%s (the SignalLog contract)', (_name, runs, open
     expect(gone).toMatchObject({ firstKept: 3, nextSeq: 3 });
     const third = await log.append(signal(call, 'bob', 'new'));
     expect(third.seq).toBe(3);
-    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [third], firstKept: 3, nextSeq: 4 });
+    // Entries aging out is no new numbering: the epoch stays.
+    expect(third.epoch).toBe(gone.epoch);
+    expect(await log.readAfter(call, 'bob', 0)).toEqual({ entries: [third], firstKept: 3, nextSeq: 4, epoch: gone.epoch });
   });
 
   it.skipIf(!runs)('drops exactly the entries that aged out, keeping a contiguous run up to the last', async () => {
@@ -354,14 +409,50 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     await stream.return!();
   });
 
+  it('tells a stream whose subscriber missed the first signals of a new numbering, even when the next one follows its last seq', async () => {
+    const log = await signalLog(30_000);
+    // Redis's pub/sub, except that the subscriber misses what was published while it reconnected.
+    const redis = await pubsub();
+    const missed = (payload: unknown) => (payload as SignalEnvelope).payload.startsWith('while reconnecting');
+    const reconnecting: PubSub = {
+      publish: (topic, payload) => redis.publish(topic, payload),
+      listen: <T extends object>(topic: string, sink: Sink<T>) =>
+        redis.listen<T>(topic, { next: (payload) => void (missed(payload) || sink.next(payload)), end: (error) => sink.end(error) }),
+      subscribe: (topic) => redis.subscribe(topic),
+      close: () => redis.close(),
+    };
+    const call = randomUUID();
+    const keys = inboxKeys(keyPrefix, call, 'bob');
+    const stream = await readInbox(new SignalRelay(log, reconnecting), call, 'bob', 0);
+    for (let i = 1; i <= 3; i++) {
+      await log.append(signal(call, 'bob', `before ${i}`));
+      expect((await next(stream)).value).toMatchObject({ seq: i });
+    }
+    // Redis restarted without persistence: three signals were numbered 1-3 before the subscriber
+    // was back, and the one after them is seq 4, just what the stream expects next by seq alone.
+    await admin.del(keys.seq, keys.log, keys.at, keys.epoch);
+    const lost: SignalEnvelope[] = [];
+    for (let i = 1; i <= 3; i++) lost.push(await log.append(signal(call, 'bob', `while reconnecting ${i}`)));
+    const fourth = await log.append(signal(call, 'bob', 'back'));
+    expect(fourth.seq).toBe(4);
+    expect((await next(stream)).value).toMatchObject({ kind: 'RESYNC', seq: 0, epoch: fourth.epoch });
+    for (const sent of [...lost, fourth]) expect((await next(stream)).value).toEqual(sent);
+    await stream.return!();
+  });
+
   it('numbers on after the highest kept entry when the counter alone was lost (evicted)', async () => {
     const log = await signalLog(30_000);
     const call = randomUUID();
     const keys = inboxKeys(keyPrefix, call, 'bob');
     for (let i = 0; i < 3; i++) await log.append(signal(call, 'bob', `kept ${i}`));
+    const { epoch } = await log.readAfter(call, 'bob', 0);
     await admin.del(keys.seq);
-    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4 });
-    expect((await log.append(signal(call, 'bob', 'after'))).seq).toBe(4);
+    expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4, epoch });
+    expect(await log.append(signal(call, 'bob', 'after'))).toMatchObject({ seq: 4, epoch });
+    // The epoch alone lost: the kept entries still tell which numbering goes on.
+    await admin.del(keys.epoch);
+    expect(await log.append(signal(call, 'bob', 'later'))).toMatchObject({ seq: 5, epoch });
+    expect(Number(await admin.get(keys.epoch))).toBe(epoch);
   });
 
   it('removes the aged-out members themselves on append, not only from what it returns', async () => {

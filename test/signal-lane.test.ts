@@ -149,9 +149,11 @@ describe('readSendFrame (reading a sendSignal subscribe frame without parsing JS
 });
 
 describe('signalRenderer (a delivered signal written without graphql-js)', () => {
-  const plan = planFor(parse('subscription S($callId: ID!) { signals(callId: $callId, afterSeq: 0) { seq kind p: payload sentAt } }'))!;
-  const envelope = (payload: string): SignalEnvelope => ({ seq: 7, callId: 'c1', from: 'u1', to: 'u2', kind: SignalKind.OFFER, payload, at: Date.UTC(2026, 11, 7) });
-  const expected = (payload: string) => ({ data: { signals: { seq: 7, kind: 'OFFER', p: payload, sentAt: '2026-12-07T00:00:00.000Z' } } });
+  const plan = planFor(parse('subscription S($callId: ID!) { signals(callId: $callId, afterSeq: 0) { seq epoch kind p: payload sentAt } }'))!;
+  const envelope = (payload: string, epoch = 1_796_601_600_000): SignalEnvelope => ({
+    seq: 7, callId: 'c1', from: 'u1', to: 'u2', kind: SignalKind.OFFER, payload, at: Date.UTC(2026, 11, 7), epoch,
+  });
+  const expected = (payload: string, epoch = '1796601600000') => ({ data: { signals: { seq: 7, epoch, kind: 'OFFER', p: payload, sentAt: '2026-12-07T00:00:00.000Z' } } });
 
   it('writes the payload of the frame just read with the literal that frame held', () => {
     const render = signalRenderer(plan);
@@ -175,6 +177,13 @@ describe('signalRenderer (a delivered signal written without graphql-js)', () =>
       expect(json).toContain(`"p":${JSON.stringify(payload)},`);
       expect(JSON.parse(json)).toEqual(expected(payload));
     }
+  });
+
+  it('writes the epoch as the string of its digits, a new one as soon as it changes', () => {
+    const render = signalRenderer(plan);
+    expect(JSON.parse(render(envelope('v=0')))).toEqual(expected('v=0'));
+    expect(JSON.parse(render(envelope('v=0', 1_796_601_600_001)))).toEqual(expected('v=0', '1796601600001'));
+    expect(JSON.parse(render(envelope('v=0')))).toEqual(expected('v=0'));
   });
 });
 

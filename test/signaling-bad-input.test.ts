@@ -65,6 +65,11 @@ describe('signals that are refused', () => {
     expect(code(await send('OFFER', 'v=0', { toParticipantId: 'not a user id' }))).toBe('BAD_USER_INPUT');
     const negative = subscribe(pat, SignalsDocument, { callId, afterSeq: -1 });
     expect(code(await negative.next())).toBe('BAD_USER_INPUT');
+    for (const epoch of ['', '0', '01', '12.5', 'soon', '99999999999999999']) {
+      const badEpoch = (await subscribe(pat, SignalsDocument, { callId, afterSeq: 0, epoch }).next()).errors?.[0];
+      expect(badEpoch, epoch).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'epoch' } });
+      expect(badEpoch?.message).toBe('epoch must be the epoch of a signal delivered to you in this call, as delivered (digits), or left out');
+    }
 
     // None of those reached pat's inbox: the first signal she gets is the first accepted one.
     const ok = await send('OFFER', 'v=0\r\n');
@@ -170,8 +175,8 @@ describe('the signaling fast path', () => {
     await request(pat, AnswerCallDocument, { callId });
     await request(ada, JoinCallDocument, { callId });
     // The same selections; the inline fragment makes the second document take graphql-js's path.
-    const fast = parse(`subscription($c: ID!) { inbox: signals(callId: $c) { seq from: fromParticipantId kind payload sentAt callId __typename } }`);
-    const slow = parse(`subscription($c: ID!) { inbox: signals(callId: $c) { ... on Signal { seq from: fromParticipantId kind payload sentAt callId __typename } } }`);
+    const fast = parse(`subscription($c: ID!, $e: String) { inbox: signals(callId: $c, epoch: $e) { seq epoch from: fromParticipantId kind payload sentAt callId __typename } }`);
+    const slow = parse(`subscription($c: ID!, $e: String) { inbox: signals(callId: $c, epoch: $e) { ... on Signal { seq epoch from: fromParticipantId kind payload sentAt callId __typename } } }`);
     const a = subscribe(pat, fast as never, { c: callId } as never);
     const b = subscribe(pat, slow as never, { c: callId } as never);
     const sendFast = parse(`mutation($i: SendSignalInput!) { sent: sendSignal(input: $i) { seq toParticipantId __typename } }`);
@@ -186,6 +191,20 @@ describe('the signaling fast path', () => {
     expect(fa).toEqual(sa);
     expect(fb).toEqual(sb);
     expect(fa.data).toMatchObject({ inbox: { seq: 1, from: 'ada', kind: 'OFFER', __typename: 'Signal', callId } });
+    // A resume from a numbering the inbox does not have (an old epoch): RESYNC, then every signal kept, on either path.
+    const epoch = (fa.data as { inbox: { epoch: string } }).inbox.epoch;
+    const older = String(Number(epoch) - 1);
+    const [c, d] = [subscribe(pat, fast as never, { c: callId, e: older } as never), subscribe(pat, slow as never, { c: callId, e: older } as never)];
+    const [rc, rd] = [[await c.next(), await c.next(), await c.next()], [await d.next(), await d.next(), await d.next()]];
+    expect(rc.map((r) => r.data)).toEqual(rd.map((r) => ({ inbox: { ...(r.data as { inbox: object }).inbox, sentAt: expect.any(String) } })));
+    expect(rc.map((r) => (r.data as { inbox: { seq: number; kind: string; epoch: string } }).inbox)).toMatchObject([
+      { seq: 0, kind: 'RESYNC', epoch }, { seq: 1, kind: 'OFFER', epoch }, { seq: 2, kind: 'OFFER', epoch },
+    ]);
+    expect(rc.slice(1)).toEqual([fa, fb]);
+    c.dispose();
+    d.dispose();
+    const [badFast, badSlow] = [subscribe(pat, fast as never, { c: callId, e: 'x' } as never), subscribe(pat, slow as never, { c: callId, e: 'x' } as never)];
+    expect(await badFast.next()).toEqual(await badSlow.next());
 
     // Refusals and request errors too.
     for (const vars of [{ i: { ...input, kind: 'SMOKE' } }, { i: { ...input, callId: '00000000-0000-4000-8000-000000000000' } }, { i: { ...input, payload: 'nope' } }]) {

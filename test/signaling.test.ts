@@ -80,6 +80,8 @@ describe('two WebRTC peers negotiating only through the API', () => {
     expect(pat.received[0]).toMatchObject({ kind: 'OFFER', fromParticipantId: 'ada', callId });
     expect(pat.received.slice(1, -1).every((s) => s.kind === 'ICE_CANDIDATE')).toBe(true);
     expect(pat.received.at(-1)?.kind).toBe('END_OF_CANDIDATES');
+    expect(pat.received.filter((s) => s.kind === 'RESYNC')).toEqual([]);
+    expect(new Set(pat.received.map((s) => s.epoch))).toEqual(new Set([pat.lastEpoch]));
     expect(new Set(pat.received.map((s) => s.fromParticipantId))).toEqual(new Set(['ada']));
     expect(ada.received[0]).toMatchObject({ kind: 'ANSWER', fromParticipantId: 'pat' });
 
@@ -115,6 +117,8 @@ describe('resume after a dropped socket', () => {
     await ada.start();
     await down;
     expect(pat.lastSeq).toBe(1);
+    // The resume names the numbering too; nothing was lost, so it gets no RESYNC.
+    expect(pat.lastEpoch).toMatch(/^[1-9][0-9]{12,15}$/);
     pat.resume(await socket('pat', 'pat-phone-resume'));
     await Promise.all([ada.connected(), pat.connected()]);
     (await ada.channelOpen()).send('still there?');
@@ -122,6 +126,8 @@ describe('resume after a dropped socket', () => {
     const seqs = pat.received.map((s) => s.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     expect(pat.received.at(-1)?.kind).toBe('END_OF_CANDIDATES');
+    expect(pat.received.filter((s) => s.kind === 'RESYNC')).toEqual([]);
+    expect(new Set(pat.received.map((s) => s.epoch))).toEqual(new Set([pat.lastEpoch]));
     // The candidates arrived only through the resumed subscription.
     expect(pat.received.length).toBeGreaterThan(2);
     await execute(app.url, EndCallDocument, { callId }, tokens.ada);

@@ -96,6 +96,9 @@ const BALLAST_MIB = Number(process.env.FLOOR_BALLAST_MIB ?? 0);
 const ballast: unknown[] = [];
 for (let i = 0; i < (BALLAST_MIB * 1024 * 1024) / 100; i++) ballast.push({ n: i, name: `object ${i}`, next: ballast[i - 1] ?? null });
 
+/** The one numbering of every inbox here: what the service's clients select besides seq, as docs/SIGNALING.md asks. */
+const EPOCH = String(Date.now());
+
 /** Sends `sent` to `to` as the `next` of its `signals` subscription; returns its seq there. */
 function deliver(to: Member, sent: Sent): number {
   if (BURN_MS > 0) burn();
@@ -110,7 +113,7 @@ function deliver(to: Member, sent: Sent): number {
     log.expire(at - RETENTION_MS);
     seq = log.append(at, sent.user, sent.input.kind as SignalKind, payload);
   }
-  const signals = { seq, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload, sentAt: new Date().toISOString() };
+  const signals = { seq, epoch: EPOCH, callId: sent.input.callId, fromParticipantId: sent.user, kind: sent.input.kind, payload, sentAt: new Date().toISOString() };
   to.socket.send(JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { signals } } }));
   return seq;
 }

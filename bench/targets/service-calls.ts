@@ -10,7 +10,7 @@ const INITIATE = 'mutation InitiateCall($input: InitiateCallInput!) { initiateCa
 const ANSWER = 'mutation AnswerCall($callId: ID!) { answerCall(callId: $callId) { id status } }';
 const JOIN = 'mutation JoinCall($callId: ID!) { joinCall(callId: $callId) { polite } }';
 // The same documents as test/operations/signaling.graphql, as a client sends them.
-export const SIGNALS = 'subscription Signals($callId: ID!, $afterSeq: Int) {\n  signals(callId: $callId, afterSeq: $afterSeq) { seq callId fromParticipantId kind payload sentAt }\n}';
+export const SIGNALS = 'subscription Signals($callId: ID!, $afterSeq: Int, $epoch: String) {\n  signals(callId: $callId, afterSeq: $afterSeq, epoch: $epoch) { seq epoch callId fromParticipantId kind payload sentAt }\n}';
 export const SEND_SIGNAL = 'mutation SendSignal($input: SendSignalInput!) {\n  sendSignal(input: $input) { seq toParticipantId }\n}';
 
 const secret = new TextEncoder().encode(BENCH_JWT_SECRET);

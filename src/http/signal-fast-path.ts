@@ -4,7 +4,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context.js';
 import type { Sink } from '../pubsub/pubsub.js';
-import type { SendSignalInput } from '../services/signaling.service.js';
+import type { ResumePoint, SendSignalInput } from '../services/signaling.service.js';
 import { SignalKind, type SignalEnvelope } from '../signaling/signal.js';
 import type { MaybePromise } from '../signaling/signal-log.js';
 
@@ -33,7 +33,7 @@ export interface FastPlan {
 
 const fieldsOf = {
   sendSignal: new Set(['seq', 'toParticipantId', '__typename']),
-  signals: new Set(['seq', 'callId', 'fromParticipantId', 'kind', 'payload', 'sentAt', '__typename']),
+  signals: new Set(['seq', 'epoch', 'callId', 'fromParticipantId', 'kind', 'payload', 'sentAt', '__typename']),
 };
 
 /** The plan for a document the fast path can answer, or null. */
@@ -228,6 +228,12 @@ function signalFieldJson(name: string): (e: SignalEnvelope) => string {
   switch (name) {
     case 'seq':
       return (e) => String(e.seq);
+    case 'epoch': {
+      // One numbering for the life of an inbox but for a loss: its JSON is made once.
+      let last = Number.NaN;
+      let json = '';
+      return (e) => (e.epoch === last ? json : (json = `"${(last = e.epoch)}"`));
+    }
     case 'payload':
       return (e) => payloadJson(e.payload);
     case 'sentAt':
@@ -257,19 +263,20 @@ export function signalRenderer(plan: FastPlan): (envelope: SignalEnvelope) => st
 }
 
 /**
- * Runs `open` with the viewer's context and the coerced `callId` and `afterSeq` of a `signals`
- * plan, or returns the errors graphql-js would (bad arguments, or what `open` threw, located).
+ * Runs `open` with the viewer's context and the coerced `callId`, `afterSeq` and `epoch` of a
+ * `signals` plan, or returns the errors graphql-js would (bad arguments, or what `open` threw, located).
  */
 async function withSignalsArguments<T>(
   schema: GraphQLSchema,
   plan: FastPlan,
   args: ExecutionArgs,
-  open: (ctx: Context, callId: string, afterSeq: number) => Promise<T>,
+  open: (ctx: Context, callId: string, from: ResumePoint) => Promise<T>,
 ): Promise<T | ExecutionResult> {
   const values = argumentsOf(schema, plan, args);
   if (isResult(values)) return values;
   try {
-    return await open(args.contextValue as Context, values.callId as string, values.afterSeq as number);
+    const from = { afterSeq: values.afterSeq as number, epoch: values.epoch as string | null | undefined };
+    return await open(args.contextValue as Context, values.callId as string, from);
   } catch (error) {
     return { errors: [locatedError(error, [plan.field], [plan.responseKey])] };
   }
@@ -286,7 +293,7 @@ export function openSignalSession(
   args: ExecutionArgs,
   sink: Sink<SignalEnvelope>,
 ): Promise<(() => Promise<void>) | ExecutionResult> {
-  return withSignalsArguments(schema, plan, args, (ctx, callId, afterSeq) => ctx.signaling.openSession(ctx, callId, afterSeq, sink));
+  return withSignalsArguments(schema, plan, args, (ctx, callId, from) => ctx.signaling.openSession(ctx, callId, from, sink));
 }
 
 export async function subscribeFast(
@@ -294,7 +301,7 @@ export async function subscribeFast(
   plan: FastPlan,
   args: ExecutionArgs,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const opened = await withSignalsArguments(schema, plan, args, (ctx, callId, afterSeq) => ctx.signaling.open(ctx, callId, afterSeq));
+  const opened = await withSignalsArguments(schema, plan, args, (ctx, callId, from) => ctx.signaling.open(ctx, callId, from));
   if (!(Symbol.asyncIterator in opened)) return opened;
   const stream = opened;
   const iterator: AsyncIterableIterator<ExecutionResult> = {
@@ -304,7 +311,7 @@ export async function subscribeFast(
       const e = result.value;
       return {
         value: shape(plan, {
-          seq: e.seq, callId: e.callId, fromParticipantId: e.from, kind: e.kind, payload: e.payload,
+          seq: e.seq, epoch: String(e.epoch), callId: e.callId, fromParticipantId: e.from, kind: e.kind, payload: e.payload,
           sentAt: new Date(e.at).toISOString(), __typename: 'Signal',
         }),
         done: false,

@@ -13,7 +13,7 @@ import type { SignalingService } from '../services/signaling.service.js';
 import type { SignalEnvelope } from '../signaling/signal.js';
 
 const signalObject = (e: SignalEnvelope): SignalObject => ({
-  seq: e.seq, callId: e.callId, fromParticipantId: e.from, kind: e.kind as SignalDeliveryKind, payload: e.payload, sentAt: new Date(e.at),
+  seq: e.seq, epoch: String(e.epoch), callId: e.callId, fromParticipantId: e.from, kind: e.kind as SignalDeliveryKind, payload: e.payload, sentAt: new Date(e.at),
 });
 
 /**
@@ -26,7 +26,7 @@ export function useFastSignalsResolver(schema: GraphQLSchema): void {
   field.resolve = (envelope: SignalEnvelope) => signalObject(envelope);
 }
 
-type Data = SubscribeResolverData<unknown, { callId: string; afterSeq: number }, Context>;
+type Data = SubscribeResolverData<unknown, { callId: string; afterSeq: number; epoch?: string | null }, Context>;
 
 /** Signaling, rooms and ICE servers (docs/SIGNALING.md). */
 @Resolver()
@@ -45,11 +45,15 @@ export class SignalingResolver {
 
   @Subscription(() => SignalObject, {
     description: 'Your signals for a call after afterSeq, then live; in order, each once. Holding it open is your presence in the call.',
-    subscribe: ({ context, args }: Data) => context.signaling.open(context, args.callId, args.afterSeq),
+    subscribe: ({ context, args }: Data) => context.signaling.open(context, args.callId, { afterSeq: args.afterSeq, epoch: args.epoch }),
   })
   signals(
     @Arg('callId', () => ID) _callId: string,
     @Arg('afterSeq', () => Int, { defaultValue: 0, description: 'The seq of the last signal you processed (0 for none).' }) _afterSeq: number,
+    @Arg('epoch', () => String, {
+      nullable: true,
+      description: 'The epoch of the last signal you processed (leave it out for none). If your inbox was numbered again since, you get RESYNC and every signal kept, whatever afterSeq says.',
+    }) _epoch: string | null | undefined,
     @Root() e: SignalEnvelope,
   ): SignalObject {
     return signalObject(e);

@@ -32,6 +32,11 @@ export class SignalObject {
   @Field(() => Int, { description: 'Its place in your inbox for this call: resume with afterSeq set to the last one you processed.' })
   seq!: number;
 
+  @Field(() => String, {
+    description: 'Which numbering of your inbox seq belongs to. It changes only when the server lost your inbox and numbered it from 1 again; resume with the epoch of the last signal you processed beside afterSeq.',
+  })
+  epoch!: string;
+
   @Field(() => ID)
   callId!: string;
 

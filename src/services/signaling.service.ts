@@ -24,6 +24,26 @@ export interface SendSignalInput {
   payload: string;
 }
 
+/**
+ * Where a `signals` stream resumes: after `afterSeq` of the numbering `epoch`, the two as the
+ * last signal processed carried them (`epoch` absent when the client has none).
+ */
+export interface ResumePoint {
+  afterSeq: number;
+  epoch?: string | null;
+}
+
+/** An epoch as the server writes it: a whole number of ms, in digits with no leading zero. */
+const EPOCH_FORM = /^[1-9][0-9]{0,15}$/;
+
+/** The epoch of a resume point as a number, or null when the client gave none; a coded error when it is not one the server gives. */
+function epochOf(raw: string | null | undefined): number | null {
+  if (raw === null || raw === undefined) return null;
+  const epoch = EPOCH_FORM.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(epoch)) throw badInput('epoch must be the epoch of a signal delivered to you in this call, as delivered (digits), or left out', 'epoch');
+  return epoch;
+}
+
 /** What the hot path needs to know about a call, cached briefly so a candidate costs no query. */
 interface Membership {
   /**
@@ -153,16 +173,18 @@ export class SignalingService {
   }
 
   /**
-   * The viewer's inbox for a call after `afterSeq`, pushed to `sink` as long as the session lasts.
+   * The viewer's inbox for a call after `from`, pushed to `sink` as long as the session lasts.
    * Opening it makes the participant CONNECTED (their presence); stopping it, or the inbox ending,
    * starts the grace period. Resolves with the function that stops it; the kept signals reach the
    * sink just before that (while this is still pending), so a caller must be ready for them and
    * must stop a session it no longer wants once this resolves.
    */
-  async openSession(ctx: Context, rawCallId: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<() => Promise<void>> {
+  async openSession(ctx: Context, rawCallId: string, from: ResumePoint, sink: Sink<SignalEnvelope>): Promise<() => Promise<void>> {
     const viewer = requireViewer(ctx);
     const callId = uuid(rawCallId, 'callId');
+    const { afterSeq } = from;
     if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput(`afterSeq must be a whole number of at least 0, got ${afterSeq}`, 'afterSeq');
+    const epoch = epochOf(from.epoch);
     this.forget(callId);
     const members = await this.membership(callId);
     const me = members?.participants.get(viewer.id);
@@ -203,7 +225,7 @@ export class SignalingService {
       closed = true;
       if (session) await closeSession(session);
     };
-    const inbox = await this.deps.relay.openPush(callId, viewer.id, afterSeq, {
+    const inbox = await this.deps.relay.openPush(callId, viewer.id, afterSeq, epoch, {
       next: (envelope) => sink.next(envelope),
       end: (error) => {
         void leave();
@@ -293,8 +315,8 @@ export class SignalingService {
   }
 
   /** {@link openSession} as an async iterator, for GraphQL execution. */
-  open(ctx: Context, callId: string, afterSeq: number): Promise<AsyncIterableIterator<SignalEnvelope>> {
-    return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, (sink) => this.openSession(ctx, callId, afterSeq, sink));
+  open(ctx: Context, callId: string, from: ResumePoint): Promise<AsyncIterableIterator<SignalEnvelope>> {
+    return pullFrom<SignalEnvelope>(MAX_QUEUED_SIGNALS, (sink) => this.openSession(ctx, callId, from, sink));
   }
 
   private recipient(members: Membership, from: string, requested: string | null | undefined): string {

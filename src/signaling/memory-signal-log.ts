@@ -1,11 +1,13 @@
 import { PUBLISHED } from '../pubsub/memory-pubsub.js';
 import type { PubSub } from '../pubsub/pubsub.js';
-import type { SignalEnvelope } from './signal.js';
+import type { SignalEnvelope, UnnumberedSignal } from './signal.js';
 import { KeptSignals } from './kept-signals.js';
 import { inboxTopic, type InboxRead, type MaybePromise, type SignalLog } from './signal-log.js';
 
 interface Inbox {
   kept: KeptSignals;
+  /** The epoch of its numbering (see {@link SignalEnvelope.epoch}). */
+  epoch: number;
   lastAppendAt: number;
   /** Its topic, made once: publishing to it then costs no string building or hashing per signal. */
   topic: string;
@@ -13,6 +15,13 @@ interface Inbox {
 
 /** How long an idle inbox keeps its numbering: longer than any call, so seq never restarts mid-call. */
 export const INBOX_IDLE_MS = 12 * 3_600_000;
+
+let lastEpoch = 0;
+/** The epoch of a numbering that starts now: the clock in ms, above every one given before in this process. */
+function newEpoch(): number {
+  lastEpoch = Math.max(Date.now(), lastEpoch + 1);
+  return lastEpoch;
+}
 
 /**
  * The one-process {@link SignalLog}: inboxes in Maps by call and recipient, their signals kept off the JS heap
@@ -35,16 +44,24 @@ export class MemorySignalLog implements SignalLog {
     return inboxTopic(callId, to);
   }
 
-  append(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope> {
-    let inboxes = this.calls.get(signal.callId);
-    if (!inboxes) this.calls.set(signal.callId, (inboxes = new Map()));
-    let inbox = inboxes.get(signal.to);
-    if (!inbox) inboxes.set(signal.to, (inbox = { kept: new KeptSignals(), lastAppendAt: 0, topic: inboxTopic(signal.callId, signal.to) }));
+  /** The (callId, to) inbox, its numbering started when it has none yet (by a reader too: both then agree on its epoch). */
+  private inbox(callId: string, to: string): Inbox {
+    let inboxes = this.calls.get(callId);
+    if (!inboxes) this.calls.set(callId, (inboxes = new Map()));
+    let inbox = inboxes.get(to);
+    if (!inbox) inboxes.set(to, (inbox = { kept: new KeptSignals(), epoch: newEpoch(), lastAppendAt: Date.now(), topic: inboxTopic(callId, to) }));
+    return inbox;
+  }
+
+  append(signal: UnnumberedSignal): MaybePromise<SignalEnvelope> {
+    const inbox = this.inbox(signal.callId, signal.to);
     const at = Date.now();
     inbox.kept.expire(at - this.retentionMs);
     inbox.lastAppendAt = at;
     const seq = inbox.kept.append(at, signal.from, signal.kind, signal.payload);
-    const envelope: SignalEnvelope = { seq, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at };
+    const envelope: SignalEnvelope = {
+      seq, callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload, at, epoch: inbox.epoch,
+    };
     const published = this.pubsub.publish(inbox.topic, envelope);
     // Over the in-process pub/sub a signal is relayed by the time publish returns: the envelope is
     // returned as it is, with no promise and no turn of the microtask queue per signal.
@@ -52,13 +69,14 @@ export class MemorySignalLog implements SignalLog {
   }
 
   async readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead> {
-    const inbox = this.calls.get(callId)?.get(to);
-    if (!inbox) return { entries: [], firstKept: 1, nextSeq: 1 };
-    inbox.kept.expire(Date.now() - this.retentionMs);
+    const inbox = this.inbox(callId, to);
+    const { kept, epoch } = inbox;
+    kept.expire(Date.now() - this.retentionMs);
     return {
-      entries: inbox.kept.after(afterSeq).map((e): SignalEnvelope => ({ ...e, callId, to })),
-      firstKept: inbox.kept.firstKept,
-      nextSeq: inbox.kept.nextSeq,
+      entries: kept.after(afterSeq).map((e): SignalEnvelope => ({ ...e, callId, to, epoch })),
+      firstKept: kept.firstKept,
+      nextSeq: kept.nextSeq,
+      epoch,
     };
   }
 

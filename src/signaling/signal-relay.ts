@@ -1,5 +1,5 @@
 import type { PubSub, Sink } from '../pubsub/pubsub.js';
-import type { SignalEnvelope } from './signal.js';
+import type { SignalEnvelope, UnnumberedSignal } from './signal.js';
 import type { InboxRead, MaybePromise, SignalLog } from './signal-log.js';
 
 /** An inbox opened for delivery: nothing reaches the sink before `start`; `stop` ends it (idempotent). */
@@ -25,7 +25,7 @@ export class SignalRelay {
   ) {}
 
   /** Appends to the recipient's inbox (see {@link SignalLog.append}: the envelope at once, or a promise of it). */
-  send(signal: Omit<SignalEnvelope, 'seq' | 'at'>): MaybePromise<SignalEnvelope> {
+  send(signal: UnnumberedSignal): MaybePromise<SignalEnvelope> {
     return this.log.append(signal);
   }
 
@@ -35,11 +35,13 @@ export class SignalRelay {
    * kept ones, so nothing appended in between is lost; seq filtering drops what both delivered.
    * A live entry that overtakes ones not yet seen (a lost pub/sub message) makes it read the gap
    * from the log, holding what arrives meanwhile. When entries after what was delivered were
-   * already dropped, the sink gets a RESYNC envelope first; so it does when `afterSeq` is beyond
-   * anything the inbox numbered, and then every entry kept. Rejects if the first read fails;
-   * a later failed read ends the sink with the error.
+   * already dropped, the sink gets a RESYNC envelope first; so it does when the inbox's numbering
+   * started again (an `epoch` other than the inbox's, or an `afterSeq` beyond anything it
+   * numbered), and then every entry kept. `epoch` is the one of the signal whose seq is
+   * `afterSeq`, or null when the caller has none (then the inbox's is taken). Rejects if the
+   * first read fails; a later failed read ends the sink with the error.
    */
-  async openPush(callId: string, to: string, afterSeq: number, sink: Sink<SignalEnvelope>): Promise<OpenInbox> {
+  async openPush(callId: string, to: string, afterSeq: number, epoch: number | null, sink: Sink<SignalEnvelope>): Promise<OpenInbox> {
     const log = this.log;
     let last = afterSeq;
     let stopped = false;
@@ -49,32 +51,36 @@ export class SignalRelay {
 
     const emit = (envelope: SignalEnvelope) => {
       last = envelope.seq;
+      epoch = envelope.epoch;
       sink.next(envelope);
     };
-    const resync = (seq: number) => emit({ seq, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now() });
+    const resync = (seq: number, inEpoch: number) => emit({ seq, callId, from: '', to, kind: 'RESYNC', payload: '', at: Date.now(), epoch: inEpoch });
     /** Delivers what the log holds after `last`, then the held live entries, reading again while a gap remains. */
     const catchUp = async (read: InboxRead | null): Promise<void> => {
       for (let reads = 0; !stopped; reads++) {
-        const { entries, firstKept, nextSeq } = read ?? (await log.readAfter(callId, to, last));
+        const { entries, firstKept, nextSeq, epoch: inboxEpoch } = read ?? (await log.readAfter(callId, to, last));
         read = null;
         if (stopped) return;
-        if (nextSeq <= last) {
-          // An afterSeq the inbox never reached: its numbering started again (a one-process
-          // service restarted, a Redis lost its data), and whatever it keeps is news to this
-          // reader, which would otherwise drop every new signal up to its old seq. RESYNC, then
-          // all of it, read again after the new `last`.
-          // Never above the new numbering: the next read then finds this reader behind it.
-          resync(Math.min(firstKept, nextSeq) - 1);
+        epoch ??= inboxEpoch;
+        if (inboxEpoch !== epoch || nextSeq <= last) {
+          // The inbox's numbering started again (a one-process service restarted, a Redis lost
+          // its data): whatever it keeps is news to this reader, which would otherwise drop every
+          // new signal up to its old seq. RESYNC in the new numbering, then all of it, read again
+          // after the new `last`. Never above the new numbering: the next read then finds this
+          // reader behind it.
+          resync(Math.min(firstKept, nextSeq) - 1, inboxEpoch);
           continue;
         }
-        if (firstKept > last + 1) resync(firstKept - 1);
+        if (firstKept > last + 1) resync(firstKept - 1, epoch);
         for (const entry of entries) if (entry.seq > last) emit(entry);
         const waiting = held ?? [];
         let at = 0;
         for (; at < waiting.length; at++) {
           const entry = waiting[at]!;
-          if (entry.seq <= last) continue;
-          if (entry.seq !== last + 1) break;
+          // Delivered already, or of an earlier numbering (published before the read that found a later one).
+          if (entry.epoch < epoch || (entry.epoch === epoch && entry.seq <= last)) continue;
+          // A gap, or a later numbering than the one read: read again.
+          if (entry.epoch !== epoch || entry.seq !== last + 1) break;
           emit(entry);
         }
         if (at === waiting.length) {
@@ -84,7 +90,7 @@ export class SignalRelay {
         held = waiting.slice(at);
         // A log stores before it publishes, so a fresh read fills any gap a lost pub/sub message
         // left. One that stays after a few reads is a log that lost entries: say so and go on.
-        if (reads >= GAP_READS) resync(held[0]!.seq - 1);
+        if (reads >= GAP_READS) resync(held[0]!.seq - 1, held[0]!.epoch);
         else if (reads > 0) await new Promise((resolve) => setTimeout(resolve, 20 * reads));
       }
     };
@@ -105,10 +111,10 @@ export class SignalRelay {
           held.push(entry);
           return;
         }
-        if (entry.seq === last + 1) return emit(entry);
+        if (entry.seq === last + 1 && entry.epoch === epoch) return emit(entry);
         // Ahead of what was delivered (a lost pub/sub message), or not after it: most often one
-        // the first read delivered too, but also the first of a numbering that started again
-        // under this open stream (a Redis that lost its data). A read of the log tells which.
+        // the first read delivered too, but also one of a numbering that started again under
+        // this open stream (a Redis that lost its data). A read of the log tells which.
         held = [entry];
         catchUp(null).catch(end);
       },

@@ -36,7 +36,16 @@ export interface SignalEnvelope {
   payload: string;
   /** Epoch milliseconds when the server accepted it. */
   at: number;
+  /**
+   * Which numbering of the inbox `seq` belongs to: set when the inbox's numbering starts (from the
+   * clock, in ms, and above any earlier one), the same for every entry after. A new one means the
+   * server lost the inbox and numbered it from 1 again.
+   */
+  epoch: number;
 }
+
+/** A signal as a log takes it, before it is numbered into an inbox. */
+export type UnnumberedSignal = Omit<SignalEnvelope, 'seq' | 'at' | 'epoch'>;
 
 /**
  * 0 when `text` surely fits in `bytes` bytes of UTF-8 (a UTF-16 code unit is at most 3 bytes, so

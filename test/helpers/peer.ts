@@ -25,6 +25,8 @@ export class TestPeer {
   polite = false;
   readonly received: Signal[] = [];
   lastSeq = 0;
+  /** The epoch of the last signal handled, handed back with lastSeq on resume. */
+  lastEpoch: string | null = null;
   channel?: RTCDataChannel;
   readonly messages: string[] = [];
   private inbox?: ReturnType<typeof subscribe<unknown, unknown>>;
@@ -82,9 +84,9 @@ export class TestPeer {
     for (const signal of this.heldCandidates.splice(0)) await this.send(...signal);
   }
 
-  /** (Re)subscribes to the inbox after the last seq handled, on the current socket. */
+  /** (Re)subscribes to the inbox after the last seq handled (and in its epoch), on the current socket. */
   listen(): void {
-    this.inbox = subscribe(this.client, SignalsDocument, { callId: this.callId, afterSeq: this.lastSeq }) as never;
+    this.inbox = subscribe(this.client, SignalsDocument, { callId: this.callId, afterSeq: this.lastSeq, epoch: this.lastEpoch }) as never;
     if (this.listening) return;
     this.listening = true;
     void this.pump();
@@ -168,6 +170,7 @@ export class TestPeer {
       const signal = (result.data as SignalsSubscription).signals;
       this.received.push(signal);
       this.lastSeq = signal.seq;
+      this.lastEpoch = signal.epoch;
       await this.handle(signal);
       await this.afterSignal?.(signal);
     }
