@@ -36,7 +36,7 @@ export interface LaneOptions {
 
 /**
  * Bytes a socket may have waiting to be written before the lane ends its `signals` stream with
- * `complete` (the client resumes with afterSeq): a reader that stopped reading costs bounded memory.
+ * `complete` (the client resumes with afterSeq and epoch): a reader that stopped reading costs bounded memory.
  */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -227,7 +227,7 @@ export function signalLane(socket: WebSocket, state: () => LaneSocketState | und
       next: (envelope) => {
         if (!live) return;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          // The client is not reading: end the stream rather than buffer without bound; it resumes with afterSeq.
+          // The client is not reading: end the stream rather than buffer without bound; it resumes with afterSeq and epoch.
           unregister();
           sendComplete(id);
           return void end();

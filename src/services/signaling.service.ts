@@ -203,7 +203,7 @@ export class SignalingService {
     // or the database, after the checks passed), or open.
     const audit = (refused: AppError | null, failed = false) => this.deps.audit.recordNow(ctx.em, {
       actor: viewer, action: 'call.signals', targetType: 'call', targetId: callId, callId, request: ctx.request,
-      outcome: failed ? 'FAILED' : refused ? 'DENIED' : 'SUCCESS', errorCode: refused?.code ?? null, details: { afterSeq },
+      outcome: failed ? 'FAILED' : refused ? 'DENIED' : 'SUCCESS', errorCode: refused?.code ?? null, details: { afterSeq, epoch },
     });
     const failedWith = async (error: unknown): Promise<never> => {
       await audit(null, true).catch((auditError: unknown) => this.deps.logger.warn('auditing a failed signals attempt failed', { error: describe(auditError) }));

@@ -12,16 +12,17 @@ export interface RedisSignalLogOptions extends RedisOptions {
 }
 
 /**
- * The four keys of one inbox. The `{...}` hash tag keeps them in one Redis Cluster slot, as a
- * script touching all of them requires.
- * - `seq`: the last number given out (INCR); expires `seqTtlMs` after the last append.
- * - `epoch`: the epoch of that numbering (see `SignalEnvelope.epoch`); expires with `seq`.
+ * The three keys of one inbox. The `{...}` hash tag keeps them in one Redis Cluster slot, as a
+ * script touching all three requires.
+ * - `numbering`: hash of `seq`, the last number given out, and `epoch`, the epoch of that
+ *   numbering (see `SignalEnvelope.epoch`): one key, so Redis never evicts one without the other;
+ *   expires `seqTtlMs` after the last append.
  * - `log`: sorted set of envelope JSON scored by seq; expires `retentionMs` after the last append.
  * - `at`: sorted set of seqs scored by acceptance time (ms), to find what aged out; expires with `log`.
  */
 export function inboxKeys(keyPrefix: string, callId: string, to: string) {
   const base = `${keyPrefix}{${inboxTopic(callId, to)}}`;
-  return { seq: `${base}:seq`, log: `${base}:log`, at: `${base}:at`, epoch: `${base}:epoch` };
+  return { numbering: `${base}:numbering`, log: `${base}:log`, at: `${base}:at` };
 }
 
 // Time comes from Redis (TIME), not from the instances: one clock for numbering, `at` and pruning.
@@ -41,45 +42,35 @@ if #aged > 0 then
 end
 `;
 
-// The inbox's numbering, for append and read. With neither a counter nor a kept entry, numbering
-// starts (again, if Redis lost the inbox): the counter at 0 and a new epoch, the clock's ms and
-// above the one kept, if any. A counter lost (evicted) while the log stayed goes on after the
-// highest kept entry, in the epoch kept or that entry's. An epoch lost alone is made anew: a
-// reader holding the old one then gets RESYNC, which costs a renegotiation and loses nothing.
-// Returns the epoch. ARGV[2] is seqTtlMs.
+// The inbox's numbering, for append and read: returns its epoch. With no numbering kept and no
+// entry, it starts (again, if Redis lost the inbox): at seq 0, the clock's ms its epoch. A
+// numbering lost (evicted) while the log stayed goes on after the highest kept entry, in that
+// entry's epoch. ARGV[2] is seqTtlMs.
 const NUMBERING = `
 local function numbering()
-  local epoch = tonumber(redis.call('GET', KEYS[4]))
-  local newest
-  if redis.call('EXISTS', KEYS[1]) == 0 then
-    newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-    if not newest[2] then
-      epoch = math.max(now, (epoch or 0) + 1)
-      redis.call('SET', KEYS[1], 0, 'PX', ARGV[2])
-      redis.call('SET', KEYS[4], string.format('%d', epoch), 'PX', ARGV[2])
-      return epoch
-    end
-    redis.call('SET', KEYS[1], newest[2], 'PX', ARGV[2])
+  local epoch = redis.call('HGET', KEYS[1], 'epoch')
+  if epoch then return tonumber(epoch) end
+  local seq, newest = 0, redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  epoch = now
+  if newest[2] then
+    seq = newest[2]
+    epoch = cjson.decode(newest[1]).epoch or now
   end
-  if not epoch then
-    newest = newest or redis.call('ZRANGE', KEYS[2], -1, -1)
-    epoch = newest[1] and cjson.decode(newest[1]).epoch or now
-    redis.call('SET', KEYS[4], string.format('%d', epoch), 'PX', ARGV[2])
-  end
+  redis.call('HSET', KEYS[1], 'seq', seq, 'epoch', string.format('%d', epoch))
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return epoch
 end
 `;
 
 /**
- * KEYS: seq, log, at, epoch. ARGV: retentionMs, seqTtlMs, channel, the signal's JSON without seq,
+ * KEYS: numbering, log, at. ARGV: retentionMs, seqTtlMs, channel, the signal's JSON without seq,
  * at and epoch. Numbers, stores, prunes, sets expiries and publishes the envelope, atomically.
  * Returns its JSON.
  */
 const APPEND = `${PRUNE}${NUMBERING}
 local epoch = numbering()
-local seq = redis.call('INCR', KEYS[1])
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[4], ARGV[2])
 local envelope = string.format('{"seq":%d,"at":%d,"epoch":%d,', seq, now, epoch) .. string.sub(ARGV[4], 2)
 redis.call('ZADD', KEYS[2], seq, envelope)
 redis.call('ZADD', KEYS[3], now, seq)
@@ -90,7 +81,7 @@ return envelope
 `;
 
 /**
- * KEYS: seq, log, at, epoch. ARGV: retentionMs, seqTtlMs, afterSeq. Prunes, starts the numbering if
+ * KEYS: numbering, log, at. ARGV: retentionMs, seqTtlMs, afterSeq. Prunes, starts the numbering if
  * there is none, then returns { firstKept, entries after afterSeq, nextSeq, epoch } (as strings,
  * but the entries): firstKept is the lowest kept seq, or the next seq when none is kept (1 for a
  * new inbox); nextSeq is the seq the next append will get.
@@ -99,7 +90,7 @@ const READ = `${PRUNE}${NUMBERING}
 local epoch = numbering()
 local entries = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[3], '+inf')
 local lowest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local nextSeq = tonumber(redis.call('GET', KEYS[1])) + 1
+local nextSeq = tonumber(redis.call('HGET', KEYS[1], 'seq')) + 1
 local firstKept = nextSeq
 if lowest[2] then
   firstKept = tonumber(lowest[2])
@@ -107,15 +98,15 @@ end
 return { string.format('%d', firstKept), entries, string.format('%d', nextSeq), string.format('%d', epoch) }
 `;
 
-/** KEYS: seq, log, at, epoch. ARGV: retentionMs. Deletes the entries that aged out, nothing else. */
+/** KEYS: numbering, log, at. ARGV: retentionMs. Deletes the entries that aged out, nothing else. */
 const PRUNE_ONLY = `${PRUNE}
 return 0
 `;
 
 interface SignalScripts {
-  vwSignalAppend(seqKey: string, logKey: string, atKey: string, epochKey: string, retentionMs: number, seqTtlMs: number, channel: string, signal: string): Promise<string>;
-  vwSignalRead(seqKey: string, logKey: string, atKey: string, epochKey: string, retentionMs: number, seqTtlMs: number, afterSeq: number): Promise<[string, string[], string, string]>;
-  vwSignalPrune(seqKey: string, logKey: string, atKey: string, epochKey: string, retentionMs: number): Promise<number>;
+  vwSignalAppend(numberingKey: string, logKey: string, atKey: string, retentionMs: number, seqTtlMs: number, channel: string, signal: string): Promise<string>;
+  vwSignalRead(numberingKey: string, logKey: string, atKey: string, retentionMs: number, seqTtlMs: number, afterSeq: number): Promise<[string, string[], string, string]>;
+  vwSignalPrune(numberingKey: string, logKey: string, atKey: string, retentionMs: number): Promise<number>;
 }
 
 /**
@@ -143,9 +134,9 @@ export class RedisSignalLog implements SignalLog {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.retentionMs = options.retentionMs;
     this.seqTtlMs = Math.max(options.seqTtlMs ?? INBOX_IDLE_MS, options.retentionMs);
-    redis.defineCommand('vwSignalAppend', { numberOfKeys: 4, lua: APPEND });
-    redis.defineCommand('vwSignalRead', { numberOfKeys: 4, lua: READ });
-    redis.defineCommand('vwSignalPrune', { numberOfKeys: 4, lua: PRUNE_ONLY });
+    redis.defineCommand('vwSignalAppend', { numberOfKeys: 3, lua: APPEND });
+    redis.defineCommand('vwSignalRead', { numberOfKeys: 3, lua: READ });
+    redis.defineCommand('vwSignalPrune', { numberOfKeys: 3, lua: PRUNE_ONLY });
     this.pruner = setInterval(() => void this.prune(), Math.max(250, Math.floor(this.retentionMs / 4))).unref();
   }
 
@@ -159,7 +150,7 @@ export class RedisSignalLog implements SignalLog {
         this.recent.delete(id);
         continue;
       }
-      due.push(this.redis.vwSignalPrune(keys.seq, keys.log, keys.at, keys.epoch, this.retentionMs));
+      due.push(this.redis.vwSignalPrune(keys.numbering, keys.log, keys.at, this.retentionMs));
     }
     // A failure (Redis away) is left to the next round, and to each append and read, which prune too.
     await Promise.allSettled(due);
@@ -182,7 +173,7 @@ export class RedisSignalLog implements SignalLog {
     // Only the known fields: a stray `seq` or `at` on the argument must not shadow the script's.
     const body = JSON.stringify({ callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload });
     const channel = `${this.prefix}${this.topic(signal.callId, signal.to)}`;
-    const stored = await this.redis.vwSignalAppend(keys.seq, keys.log, keys.at, keys.epoch, this.retentionMs, this.seqTtlMs, channel, body);
+    const stored = await this.redis.vwSignalAppend(keys.numbering, keys.log, keys.at, this.retentionMs, this.seqTtlMs, channel, body);
     const recent = this.recent.get(keys.log);
     if (recent) recent.at = Date.now();
     else this.recent.set(keys.log, { keys, at: Date.now() });
@@ -191,8 +182,19 @@ export class RedisSignalLog implements SignalLog {
 
   async readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead> {
     const keys = inboxKeys(this.prefix, callId, to);
-    const [firstKept, entries, nextSeq, epoch] = await this.redis.vwSignalRead(keys.seq, keys.log, keys.at, keys.epoch, this.retentionMs, this.seqTtlMs, afterSeq);
-    return { entries: entries.map((e) => JSON.parse(e) as SignalEnvelope), firstKept: Number(firstKept), nextSeq: Number(nextSeq), epoch: Number(epoch) };
+    const [firstKept, entries, nextSeq, read] = await this.redis.vwSignalRead(keys.numbering, keys.log, keys.at, this.retentionMs, this.seqTtlMs, afterSeq);
+    const epoch = Number(read);
+    return {
+      entries: entries.map((e) => {
+        const entry = JSON.parse(e) as SignalEnvelope;
+        // An entry stored before epochs were written has none: it is of the numbering kept.
+        entry.epoch ??= epoch;
+        return entry;
+      }),
+      firstKept: Number(firstKept),
+      nextSeq: Number(nextSeq),
+      epoch,
+    };
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ export interface OpenInbox {
   stop(): Promise<void>;
 }
 
-/** Envelopes an iterator reader may have waiting before its stream is ended (it resumes with afterSeq). */
+/** Envelopes an iterator reader may have waiting before its stream is ended (it resumes with afterSeq and epoch). */
 export const MAX_QUEUED_SIGNALS = 1_000;
 /** Reads of the log that may find a gap still open before it is reported as RESYNC. */
 const GAP_READS = 3;
@@ -77,10 +77,15 @@ export class SignalRelay {
         let at = 0;
         for (; at < waiting.length; at++) {
           const entry = waiting[at]!;
-          // Delivered already, or of an earlier numbering (published before the read that found a later one).
-          if (entry.epoch < epoch || (entry.epoch === epoch && entry.seq <= last)) continue;
-          // A gap, or a later numbering than the one read: read again.
-          if (entry.epoch !== epoch || entry.seq !== last + 1) break;
+          if (entry.epoch !== epoch) {
+            // Of another numbering than the one read. An earlier one was published before the
+            // read that found a later one: dropped. A later one needs another read, unless read
+            // after read the log has none: then it is of a numbering the log lost, and dropped.
+            if (entry.epoch < epoch || reads >= GAP_READS) continue;
+            break;
+          }
+          if (entry.seq <= last) continue;
+          if (entry.seq !== last + 1) break;
           emit(entry);
         }
         if (at === waiting.length) {
@@ -90,7 +95,7 @@ export class SignalRelay {
         held = waiting.slice(at);
         // A log stores before it publishes, so a fresh read fills any gap a lost pub/sub message
         // left. One that stays after a few reads is a log that lost entries: say so and go on.
-        if (reads >= GAP_READS) resync(held[0]!.seq - 1, held[0]!.epoch);
+        if (reads >= GAP_READS) resync(held[0]!.seq - 1, epoch);
         else if (reads > 0) await new Promise((resolve) => setTimeout(resolve, 20 * reads));
       }
     };
@@ -106,7 +111,7 @@ export class SignalRelay {
       next: (entry) => {
         if (stopped) return;
         if (held) {
-          // Waiting on the database (presence) or the log: bounded like any reader's queue; the client resumes with afterSeq.
+          // Waiting on the database (presence) or the log: bounded like any reader's queue; the client resumes with afterSeq and epoch.
           if (held.length >= MAX_QUEUED_SIGNALS) return void end();
           held.push(entry);
           return;
