@@ -5,10 +5,10 @@ import { createLogger } from '../src/logger.js';
 import { redisTarget } from '../src/pubsub/redis-connection.js';
 import {
   AnswerCallDocument, CallEventsDocument, CancelCallDocument, EndCallDocument, GetCallDocument, IncomingCallDocument, InitiateCallDocument,
-  JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument,
+  JoinCallDocument, MeDocument, SendSignalDocument, SignalsDocument, UpdateMediaStateDocument,
 } from './generated/graphql.js';
 import { createDatabase, startApp, type TestApp } from './helpers/app.js';
-import { connected, deviceClient, execute, request, subscribe } from './helpers/client.js';
+import { connected, deviceClient, execute, request, subscribe, wsClient } from './helpers/client.js';
 import { TestPeer } from './helpers/peer.js';
 import { deleteKeys, inspector, redisAvailable, redisUrl, testKeyPrefix } from './helpers/redis.js';
 
@@ -44,6 +44,7 @@ const USERS = [
   ['dov', 'provider', 'Dr Dov'], ['pru', 'patient', 'Pru'],
   ['eli', 'provider', 'Dr Eli'], ['pam', 'patient', 'Pam'],
   ['fay', 'provider', 'Dr Fay'], ['poe', 'patient', 'Poe'],
+  ['gus', 'provider', 'Dr Gus'], ['pen', 'patient', 'Pen'],
 ] as const;
 
 beforeAll(async () => {
@@ -222,6 +223,37 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
     expect(onA.pending()).toBe(0);
     onA.dispose();
     await execute(a.url, EndCallDocument, { callId }, tokens.dov);
+  });
+
+  it('end a nameless stream on A as ANSWERED_ELSEWHERE the moment a named device of the user opens signals on B, with no call event', async () => {
+    const gusOnA = await socket(a, 'gus', 'gus-desk-bind');
+    const callId = await place(gusOnA, 'pen');
+    // Answered over HTTP with no device id: the call is bound to no device of pen's yet.
+    expect((await execute(a.url, AnswerCallDocument, { callId }, tokens.pen)).answerCall.status).toBe('ACTIVE');
+    await request(gusOnA, JoinCallDocument, { callId });
+    const events = subscribe(gusOnA, CallEventsDocument, { callId });
+    expect((await events.next()).data?.callEvents.kind).toBe('CURRENT_STATUS');
+    const nameless = wsClient(a.wsUrl, tokens.pen);
+    sockets.push(nameless);
+    await connected(nameless);
+    const onA = subscribe(nameless, SignalsDocument, { callId, afterSeq: 0 });
+    expect((await request(gusOnA, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'before' } })).data?.sendSignal.seq).toBe(1);
+    expect((await onA.next()).data?.signals.payload).toBe('before');
+    // The laptop on B names itself and opens its signals: that binds the call, and publishes no call event.
+    const laptopOnB = await socket(b, 'pen', 'pen-laptop-bind');
+    const onB = subscribe(laptopOnB, SignalsDocument, { callId, afterSeq: 1 });
+    expect((await onA.next(3_000)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ANSWERED_ELSEWHERE' });
+    expect((await request(gusOnA, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: 'after' } })).data?.sendSignal.seq).toBe(2);
+    expect((await onB.next()).data?.signals.payload).toBe('after');
+    expect(onA.pending()).toBe(0);
+    // The instances' notice of the binding is not a call event: the next one gus sees is his own media change.
+    await request(gusOnA, UpdateMediaStateDocument, { input: { callId, audio: true, video: false, screen: false } });
+    const next = await events.next();
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.callEvents).toMatchObject({ kind: 'PARTICIPANT_MEDIA_CHANGED', participantId: 'gus' });
+    onB.dispose();
+    events.dispose();
+    await execute(a.url, EndCallDocument, { callId }, tokens.gus);
   });
 
   it('stop signals on A the moment the call ends on B, without waiting for A to re-read the call', async () => {

@@ -28,6 +28,22 @@ export interface CallEventPayload {
   recordingConsent?: boolean | null;
 }
 
+/**
+ * Published on `topics.callEvents(callId)` beside the events, for the instances only: a
+ * participant's device was bound to the call without a call event (by opening `signals` on a call
+ * answered with no device). Every instance watching the call reads its view again; `callEvents`
+ * subscribers never see it.
+ */
+export interface DeviceBoundNotice {
+  kind: 'DEVICE_BOUND';
+  callId: string;
+}
+
+export const deviceBound = (callId: string): DeviceBoundNotice => ({ kind: 'DEVICE_BOUND', callId });
+
+/** Whether a payload of a call's topic is a {@link DeviceBoundNotice}, not an event for subscribers. */
+export const isInstanceNotice = (payload: CallEventPayload | DeviceBoundNotice): payload is DeviceBoundNotice => payload.kind === 'DEVICE_BOUND';
+
 /** What a device hears about a call ringing for its user: it starts, or it stops and why. */
 export type IncomingCallEvent =
   | 'RINGING' | 'ANSWERED_ELSEWHERE' | 'DECLINED_ELSEWHERE' | 'STARTED' | 'CANCELLED' | 'MISSED' | 'FAILED';

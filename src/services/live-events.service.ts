@@ -7,7 +7,7 @@ import { notFound } from '../errors.js';
 import { topics, type PubSub } from '../pubsub/pubsub.js';
 import { replayThenLive, skipping } from '../pubsub/replay.js';
 import type { AuditService } from './audit.service.js';
-import type { CallEventPayload, IncomingCallPayload } from './call-events.js';
+import { isInstanceNotice, type CallEventPayload, type DeviceBoundNotice, type IncomingCallPayload } from './call-events.js';
 import { uuid } from './validation.js';
 
 /** Opens the live streams behind the GraphQL subscriptions, after checking who may see them. */
@@ -60,14 +60,14 @@ export class LiveEventsService {
       outcome: allowed ? 'SUCCESS' : 'DENIED', errorCode: allowed ? null : 'NOT_FOUND',
     });
     if (!allowed) throw notFound('call');
-    const live = await this.pubsub.subscribe<CallEventPayload>(topics.callEvents(callId));
+    const live = await this.pubsub.subscribe<CallEventPayload | DeviceBoundNotice>(topics.callEvents(callId));
     const call = await ctx.em.findOneOrFail(Call, callId, { refresh: true });
     const current: CallEventPayload = {
       kind: 'CURRENT_STATUS', callId, status: call.status, previousStatus: null, actorId: null,
       reason: call.failureCode ?? call.endReason ?? null, at: call.updatedAt.toISOString(),
     };
     // No key: every live event after this point is news, none repeats the snapshot.
-    return replayThenLive([current], live);
+    return skipping(replayThenLive<CallEventPayload | DeviceBoundNotice>([current], live), isInstanceNotice) as AsyncIterableIterator<CallEventPayload>;
   }
 }
 

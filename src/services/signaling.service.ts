@@ -15,6 +15,7 @@ import type { AuditService } from './audit.service.js';
 import type { PresenceService } from './presence.service.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { answeredElsewhere } from './room.service.js';
+import { deviceBound } from './call-events.js';
 import { userId, uuid } from './validation.js';
 
 export interface SendSignalInput {
@@ -261,11 +262,13 @@ export class SignalingService {
     let unbound: UnboundStream | undefined;
     if (!me!.deviceId) {
       if (bindableDeviceId(ctx.deviceId)) {
-        // Bound to this device now: this instance's view is read again, so another device's sends
-        // are refused here at once (on other instances within MEMBERSHIP_TTL_MS), and this
-        // instance's streams of the user on other devices end.
+        // Bound to this device now, with no call event: this instance's view is read again, so
+        // another device's sends are refused here at once, and this instance's streams of the
+        // user on other devices end. The notice does the same on every other instance.
         this.forget(callId);
         void this.endStreamsBoundElsewhere(callId);
+        this.deps.pubsub.publish(topics.callEvents(callId), deviceBound(callId)).catch((error: unknown) =>
+          this.deps.logger.warn('telling the other instances of a device binding failed', { error: describe(error) }));
       } else {
         unbound = {
           userId: viewer.id,
