@@ -69,8 +69,7 @@ export class MemorySignalLog implements SignalLog {
   }
 
   async readAfter(callId: string, to: string, afterSeq: number): Promise<InboxRead> {
-    const inbox = this.inbox(callId, to);
-    const { kept, epoch } = inbox;
+    const { kept, epoch } = this.inbox(callId, to);
     kept.expire(Date.now() - this.retentionMs);
     return {
       entries: kept.after(afterSeq).map((e): SignalEnvelope => ({ ...e, callId, to, epoch })),
