@@ -460,6 +460,27 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     expect(await admin.hgetall(keys.numbering)).toEqual({ seq: '5', epoch: String(epoch) });
   });
 
+  it('reads an entry stored before epochs were written as one of the numbering kept, and gives such a log a numbering of its own when that was lost', async () => {
+    const log = await signalLog(30_000);
+    const call = randomUUID();
+    const keys = inboxKeys(keyPrefix, call, 'bob');
+    const first = await log.append(signal(call, 'bob', 'with an epoch'));
+    // As the code before epochs stored it: no epoch in the JSON.
+    const old = { seq: 2, at: first.at, callId: call, from: 'ada', to: 'bob', kind: 'RENEGOTIATE', payload: 'without one' };
+    await admin.zadd(keys.log, 2, JSON.stringify(old));
+    await admin.zadd(keys.at, first.at, 2);
+    await admin.hset(keys.numbering, 'seq', 2);
+    expect((await log.readAfter(call, 'bob', 0)).entries).toEqual([first, { ...old, epoch: first.epoch }]);
+    // The numbering lost, and the newest entry tells no epoch: numbering goes on after it in a new one.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await admin.del(keys.numbering);
+    const read = await log.readAfter(call, 'bob', 2);
+    expect(read).toMatchObject({ entries: [], firstKept: 1, nextSeq: 3 });
+    expect(read.epoch).toBeGreaterThan(first.epoch);
+    expect(await log.append(signal(call, 'bob', 'after'))).toMatchObject({ seq: 3, epoch: read.epoch });
+    expect(Number(await admin.pttl(keys.numbering))).toBeGreaterThan(11 * 3_600_000);
+  });
+
   it('removes the aged-out members themselves on append, not only from what it returns', async () => {
     const log = await signalLog(300);
     const call = randomUUID();

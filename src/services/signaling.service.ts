@@ -281,6 +281,9 @@ export class SignalingService {
         let streams = this.unbound.get(callId);
         if (!streams) this.unbound.set(callId, (streams = new Set()));
         streams.add(unbound);
+        // A binding whose event or notice came while this session was opening found no stream
+        // to end: the view, read again if that event dropped it, tells.
+        void this.endStreamsBoundElsewhere(callId);
       }
     }
     // The inbox ended (the pub/sub is closing) while presence opened: the session ends with it.
