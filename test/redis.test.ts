@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -65,6 +66,12 @@ function readInbox(relay: SignalRelay, callId: string, to: string, afterSeq: num
     return inbox.stop;
   });
 }
+
+/**
+ * Waits until the clock is past the millisecond of an epoch just given, as it is by the time a
+ * real restart is over: a numbering started after this gets another epoch.
+ */
+const pastTheEpoch = () => sleep(5);
 
 function signal(callId: string, to: string, payload: string, from = 'ada'): UnnumberedSignal {
   return { callId, from, to, kind: SignalKind.RENEGOTIATE, payload };
@@ -190,8 +197,7 @@ const implementations: [string, boolean, (retentionMs: number) => Promise<LogUnd
   ['RedisSignalLog', available, async (retentionMs) => {
     const log = await signalLog(retentionMs);
     const lose = async (callId: string) => {
-      // A restart takes longer than the millisecond of an epoch.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await pastTheEpoch();
       const lost = await admin.keys(`${keyPrefix}{${log.topic(callId, '')}*`);
       if (lost.length > 0) await admin.del(...lost);
       return log;
@@ -381,7 +387,7 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     const keys = inboxKeys(keyPrefix, call, 'bob');
     await log.append(signal(call, 'bob', 'old'));
     const appended = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     await log.append(signal(call, 'bob', 'newer'));
     // The key lives until 2 s after the newer one; the old one ages out 1 s before that, and goes
     // then (the pruner runs every 500 ms), with nothing written to or read from the inbox between.
@@ -430,8 +436,7 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
       await log.append(signal(call, 'bob', `before ${i}`));
       expect((await next(stream)).value).toMatchObject({ seq: i });
     }
-    // A restart takes longer than the millisecond of an epoch.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await pastTheEpoch();
     // Redis restarted without persistence: three signals were numbered 1-3 before the subscriber
     // was back, and the one after them is seq 4, just what the stream expects next by seq alone.
     await admin.del(keys.numbering, keys.log, keys.at);
@@ -450,8 +455,7 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     const keys = inboxKeys(keyPrefix, call, 'bob');
     for (let i = 0; i < 3; i++) await log.append(signal(call, 'bob', `kept ${i}`));
     const { epoch } = await log.readAfter(call, 'bob', 0);
-    // Later than the epoch, so a numbering started anew would have another one.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await pastTheEpoch();
     await admin.del(keys.numbering);
     expect(await log.readAfter(call, 'bob', 3)).toEqual({ entries: [], firstKept: 1, nextSeq: 4, epoch });
     expect(await log.append(signal(call, 'bob', 'after'))).toMatchObject({ seq: 4, epoch });
@@ -472,7 +476,7 @@ describe.skipIf(!available)('RedisSignalLog in Redis', () => {
     await admin.hset(keys.numbering, 'seq', 2);
     expect((await log.readAfter(call, 'bob', 0)).entries).toEqual([first, { ...old, epoch: first.epoch }]);
     // The numbering lost, and the newest entry tells no epoch: numbering goes on after it in a new one.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await pastTheEpoch();
     await admin.del(keys.numbering);
     const read = await log.readAfter(call, 'bob', 2);
     expect(read).toMatchObject({ entries: [], firstKept: 1, nextSeq: 3 });
@@ -574,7 +578,7 @@ describe('SignalRelay over a pub/sub that loses a message (as Redis does while i
     expect((await next(stream)).value).toEqual(first);
     // On the wire but in no log: a later epoch than the inbox's, read after read (a clock that stepped back under a lost Redis).
     await bus.publish(log.topic(call, 'bob'), { ...first, seq: 2, epoch: first.epoch + 60_000, payload: 'of no numbering kept' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     const second = await log.append(signal(call, 'bob', 'second'));
     expect((await next(stream)).value).toEqual(second);
     const third = await log.append(signal(call, 'bob', 'third'));
