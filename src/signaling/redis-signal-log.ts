@@ -170,7 +170,7 @@ export class RedisSignalLog implements SignalLog {
 
   async append(signal: UnnumberedSignal): Promise<SignalEnvelope> {
     const keys = inboxKeys(this.prefix, signal.callId, signal.to);
-    // Only the known fields: a stray `seq` or `at` on the argument must not shadow the script's.
+    // Only the known fields: a stray `seq`, `at` or `epoch` on the argument must not shadow the script's.
     const body = JSON.stringify({ callId: signal.callId, from: signal.from, to: signal.to, kind: signal.kind, payload: signal.payload });
     const channel = `${this.prefix}${this.topic(signal.callId, signal.to)}`;
     const stored = await this.redis.vwSignalAppend(keys.numbering, keys.log, keys.at, this.retentionMs, this.seqTtlMs, channel, body);
