@@ -84,6 +84,19 @@ async function place(caller: Client, invitee: string): Promise<string> {
   return placed.data.initiateCall.id;
 }
 
+/**
+ * A call `caller` places from a desk on A and `callee` answers from a phone on B (devices named
+ * `<user>-desk-<tag>` and `<user>-phone-<tag>`), joined by the caller: both sockets and the call.
+ */
+async function activeAcross(caller: string, callee: string, tag: string) {
+  const onA = await socket(a, caller, `${caller}-desk-${tag}`);
+  const onB = await socket(b, callee, `${callee}-phone-${tag}`);
+  const callId = await place(onA, callee);
+  expect((await request(onB, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
+  await request(onA, JoinCallDocument, { callId });
+  return { onA, onB, callId };
+}
+
 describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => {
   it('log that they use Redis, naming the host but never the password', () => {
     const lines = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -158,11 +171,7 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
   });
 
   it('tell the caller on A that the callee dropped on B, and that they came back on A', async () => {
-    const onA = await socket(a, 'fay', 'fay-desk-presence');
-    const firstOnB = await socket(b, 'poe', 'poe-phone-presence');
-    const callId = await place(onA, 'poe');
-    expect((await request(firstOnB, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
-    await request(onA, JoinCallDocument, { callId });
+    const { onA, onB: firstOnB, callId } = await activeAcross('fay', 'poe', 'presence');
     const events = subscribe(onA, CallEventsDocument, { callId });
     const nextEvent = async () => {
       for (;;) {
@@ -257,11 +266,7 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
   });
 
   it('stop signals on A the moment the call ends on B, without waiting for A to re-read the call', async () => {
-    const eliOnA = await socket(a, 'eli', 'eli-desk-end');
-    const pamOnB = await socket(b, 'pam', 'pam-phone-end');
-    const callId = await place(eliOnA, 'pam');
-    expect((await request(pamOnB, AnswerCallDocument, { callId })).data?.answerCall.status).toBe('ACTIVE');
-    await request(eliOnA, JoinCallDocument, { callId });
+    const { onA: eliOnA, callId } = await activeAcross('eli', 'pam', 'end');
     const signal = () => request(eliOnA, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } });
     // A now holds a view of the call (trusted for 10 s unless the call's events say otherwise).
     expect((await signal()).data?.sendSignal.seq).toBe(1);

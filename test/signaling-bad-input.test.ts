@@ -25,6 +25,14 @@ const socket = (user: string, device: string): Promise<Client> => sockets.connec
 
 const code = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
 
+/** A video call `caller` places to `inviteeId`, answered on `invitee` and joined by the caller: its id. */
+async function joinedCall(caller: Client, invitee: Client, inviteeId: string): Promise<string> {
+  const callId = (await request(caller, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: [inviteeId] } })).data!.initiateCall.id;
+  await request(invitee, AnswerCallDocument, { callId });
+  await request(caller, JoinCallDocument, { callId });
+  return callId;
+}
+
 describe('signals that are refused', () => {
   it('asks whom a signal is for in a call of more than two, and takes one that says', async () => {
     const ada = await socket('ada', 'ada-desk-group');
@@ -171,9 +179,7 @@ describe('the signaling fast path', () => {
     const { parse } = await import('graphql');
     const ada = await socket('ada', 'ada-desk-fast');
     const pat = await socket('pat', 'pat-tab-fast');
-    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
-    await request(pat, AnswerCallDocument, { callId });
-    await request(ada, JoinCallDocument, { callId });
+    const callId = await joinedCall(ada, pat, 'pat');
     // The same selections; the inline fragment makes the second document take graphql-js's path.
     const fast = parse(`subscription($c: ID!, $e: String) { inbox: signals(callId: $c, epoch: $e) { seq epoch from: fromParticipantId kind payload sentAt callId __typename } }`);
     const slow = parse(`subscription($c: ID!, $e: String) { inbox: signals(callId: $c, epoch: $e) { ... on Signal { seq epoch from: fromParticipantId kind payload sentAt callId __typename } } }`);
@@ -415,9 +421,7 @@ describe('a reader that stops reading', () => {
   it('has its signals stream ended with complete once 4 MiB wait on its socket, and loses nothing when it resumes', async () => {
     const ada = await roomySockets.connect('ada', 'ada-desk-slow');
     const pat = await roomySockets.connect('pat', 'pat-tab-slow');
-    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['pat'] } })).data!.initiateCall.id;
-    await request(pat, AnswerCallDocument, { callId });
-    await request(ada, JoinCallDocument, { callId });
+    const callId = await joinedCall(ada, pat, 'pat');
     const reader = await openRawSocket(roomy.wsUrl, roomyTokens.pat!, 'pat-tab-slow');
     reader.ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: SIGNALS, variables: { callId, afterSeq: 0 } } }));
     const offer = (n: number) => `v=0\r\no=- ${n} 2 IN IP4 127.0.0.1\r\n${'a=x-filler:0123456789abcdef\r\n'.repeat(2_000)}`;
@@ -469,10 +473,7 @@ describe('views of calls read for signaling', () => {
     const ada = await countedSockets.connect('ada', 'ada-desk-views');
     const callIds: string[] = [];
     for (const patient of ['pat', 'sam', 'kim']) {
-      const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: [patient] } })).data!.initiateCall.id;
-      await request(await countedSockets.connect(patient, `${patient}-tab-views`), AnswerCallDocument, { callId });
-      await request(ada, JoinCallDocument, { callId });
-      callIds.push(callId);
+      callIds.push(await joinedCall(ada, await countedSockets.connect(patient, `${patient}-tab-views`), patient));
     }
     // Every change to a call dropped its view: the first signal into each needs it read again.
     const raw = await openRawSocket(counted.wsUrl, countedTokens.ada!, 'ada-desk-views');
@@ -493,9 +494,7 @@ describe('views of calls read for signaling', () => {
   it('relay ICE candidates into a call whose view is cached with no SQL statement at all, their document parsed once for all', async () => {
     const ada = await countedSockets.connect('ada', 'ada-desk-hot');
     const lee = await countedSockets.connect('lee', 'lee-tab-hot');
-    const callId = (await request(ada, InitiateCallDocument, { input: { type: 'VIDEO', inviteeIds: ['lee'] } })).data!.initiateCall.id;
-    await request(lee, AnswerCallDocument, { callId });
-    await request(ada, JoinCallDocument, { callId });
+    const callId = await joinedCall(ada, lee, 'lee');
     const inbox = subscribe(lee, SignalsDocument, { callId, afterSeq: 0 });
     // The first signal reads the call's view; after it the view is cached.
     expect((await request(ada, SendSignalDocument, { input: { callId, kind: 'RENEGOTIATE', payload: '' } })).data?.sendSignal.seq).toBe(1);
